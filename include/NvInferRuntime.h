@@ -331,6 +331,8 @@ enum class TensorIOMode : int32_t
     kOUTPUT = 2
 };
 
+class IEngineInspector;
+
 //! An optimized, immutable plan for one network. Thread-safe: any number of execution contexts may
 //! run it concurrently.
 //!
@@ -389,6 +391,8 @@ public:
     virtual TensorIOMode getTensorIOMode(const char* tensorName) const noexcept = 0;
     virtual Dims getTensorShape(const char* tensorName) const noexcept = 0;
     virtual DataType getTensorDataType(const char* tensorName) const noexcept = 0;
+    //! 8.x addition: an inspector that describes the engine's layers; the caller destroys it.
+    virtual IEngineInspector* createEngineInspector() const noexcept = 0;
 };
 
 //! Per-inference state of an engine: activation memory, the selected profile, input dimensions.
@@ -440,6 +444,30 @@ public:
     virtual bool setInputShape(const char* tensorName, const Dims& dims) noexcept = 0;
     virtual Dims getTensorShape(const char* tensorName) const noexcept = 0;
     virtual bool enqueueV3(cudaStream_t stream) noexcept = 0;
+};
+
+//! 8.x addition: format of IEngineInspector's answers.
+enum class LayerInformationFormat : int32_t
+{
+    kONELINE = 0, //!< one line of text per layer
+    kJSON = 1     //!< a JSON document
+};
+
+//! 8.x addition: describes an engine's layers (chosen kernels, tensor shapes, memory plan). The
+//! strings returned stay valid until the next call on the inspector or its destruction.
+class IEngineInspector
+{
+public:
+    //! Shapes are those of \p context's current input dimensions (nullptr: the first profile's kOPT).
+    virtual bool setExecutionContext(const IExecutionContext* context) noexcept = 0;
+    virtual const IExecutionContext* getExecutionContext() const noexcept = 0;
+    //! One layer, or nullptr for an index out of range.
+    virtual const char* getLayerInformation(int32_t layerIndex, LayerInformationFormat format) const noexcept = 0;
+    //! The whole engine: layers, bindings and (JSON) the activation memory plan.
+    virtual const char* getEngineInformation(LayerInformationFormat format) const noexcept = 0;
+    virtual void setErrorRecorder(IErrorRecorder* recorder) noexcept = 0;
+    virtual IErrorRecorder* getErrorRecorder() const noexcept = 0;
+    virtual ~IEngineInspector() noexcept {}
 };
 
 } // namespace nvinfer1

@@ -1,0 +1,24 @@
+# CMake helpers for Kiln's layout.
+
+# kiln_apply_sanitizers("address;undefined" | "thread" | "")
+function(kiln_apply_sanitizers sanitizers)
+  if(sanitizers STREQUAL "")
+    return()
+  endif()
+  string(REPLACE ";" "," list "${sanitizers}")
+  set(flags -fsanitize=${list} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_compile_options(${flags})
+  add_link_options(${flags})
+endfunction()
+
+# kiln_add_module(<name> <folder> [DEPS <modules>...]): one OBJECT library per src/ folder, so the
+# include dependencies of DESIGN.md's dependency table are visible in one place (src/CMakeLists.txt).
+function(kiln_add_module name folder)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${folder}/*.cpp)
+  add_library(${name} OBJECT ${sources})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)
+  foreach(dep ${ARG_DEPS})
+    target_link_libraries(${name} PUBLIC ${dep})
+  endforeach()
+endfunction()

@@ -1,0 +1,309 @@
+#include "runtime/engine.h"
+
+#include "backends/cpu/thread_pool.h"
+#include "common/dtype.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace kiln::runtime
+{
+
+namespace
+{
+
+std::string ioName(const plan::EnginePlan& plan, int32_t ioIndex)
+{
+    return plan.tensors[static_cast<size_t>(plan.io[static_cast<size_t>(ioIndex)].tensor)].name;
+}
+
+} // namespace
+
+Expected<std::shared_ptr<Engine>> Engine::create(std::unique_ptr<plan::EnginePlan> plan, const backends::Allocator& allocator)
+{
+    std::shared_ptr<Engine> engine(new Engine());
+    engine->mAllocator = allocator;
+    for (const auto& layer : plan->layers)
+    {
+        const kernels::Tactic* t = kernels::findTactic(layer.tactic);
+        if (!t)
+            return unsupported("layer '" + layer.name + "': unknown tactic '" + layer.tactic + "'");
+        if (t->kind() != layer.params->kind())
+            return invalidArgument("layer '" + layer.name + "': tactic '" + layer.tactic + "' is for another layer kind");
+        engine->mTactics.push_back(t);
+    }
+    if (plan->profiles.empty())
+        return invalidArgument("the engine has no optimization profile");
+    engine->mPlan = std::move(plan);
+    // Validate every profile corner once, so a plan that cannot run is refused here.
+    for (int32_t p = 0; p < static_cast<int32_t>(engine->mPlan->profiles.size()); ++p)
+    {
+        auto ctx = ExecutionContext::create(engine, p, false);
+        if (!ctx)
+            return ctx.status();
+        const auto& prof = engine->mPlan->profiles[static_cast<size_t>(p)];
+        for (const auto* corner : {&prof.min, &prof.opt, &prof.max})
+        {
+            int32_t input = 0;
+            for (int32_t i = 0; i < static_cast<int32_t>(engine->mPlan->io.size()); ++i)
+                if (engine->mPlan->io[static_cast<size_t>(i)].isInput)
+                    KILN_RETURN_IF_ERROR((*ctx)->setInputDims(i, (*corner)[static_cast<size_t>(input++)]));
+            KILN_RETURN_IF_ERROR((*ctx)->resolveShapes());
+        }
+    }
+    return engine;
+}
+
+Expected<std::unique_ptr<ExecutionContext>> ExecutionContext::create(
+    std::shared_ptr<const Engine> engine, int32_t profile, bool ownMemory)
+{
+    std::unique_ptr<ExecutionContext> ctx(new ExecutionContext());
+    ctx->mEngine = std::move(engine);
+    const plan::EnginePlan& plan = ctx->mEngine->plan();
+    ctx->mInputDims.resize(plan.io.size());
+    ctx->mInputSet.assign(plan.io.size(), false);
+    ctx->mShapes.resize(plan.tensors.size());
+    KILN_RETURN_IF_ERROR(ctx->setProfile(profile));
+    if (ownMemory)
+    {
+        const uint64_t size = plan.deviceMemorySize();
+        if (size > 0)
+        {
+            ctx->mOwnedMemory = ctx->mEngine->allocator().allocate(size);
+            if (!ctx->mOwnedMemory)
+                return allocationFailed("the allocator could not provide " + std::to_string(size) + " bytes of context memory");
+        }
+    }
+    return ctx;
+}
+
+ExecutionContext::~ExecutionContext()
+{
+    if (mOwnedMemory)
+        mEngine->allocator().free(mOwnedMemory);
+}
+
+Status ExecutionContext::setProfile(int32_t profile)
+{
+    const plan::EnginePlan& plan = mEngine->plan();
+    if (profile < 0 || profile >= static_cast<int32_t>(plan.profiles.size()))
+        return invalidArgument("optimization profile " + std::to_string(profile) + " does not exist (the engine has "
+            + std::to_string(plan.profiles.size()) + ")");
+    mProfile = profile;
+    // Inputs whose extents are fixed within the profile need no setBindingDimensions().
+    const auto& prof = plan.profiles[static_cast<size_t>(profile)];
+    int32_t input = 0;
+    for (size_t i = 0; i < plan.io.size(); ++i)
+    {
+        if (!plan.io[i].isInput)
+            continue;
+        const nvinfer1::Dims& lo = prof.min[static_cast<size_t>(input)];
+        const nvinfer1::Dims& hi = prof.max[static_cast<size_t>(input)];
+        mInputDims[i] = lo;
+        mInputSet[i] = sameDims(lo, hi);
+        ++input;
+    }
+    mShapesValid = false;
+    return Status::ok();
+}
+
+Status ExecutionContext::setInputDims(int32_t ioIndex, const nvinfer1::Dims& dims)
+{
+    const plan::EnginePlan& plan = mEngine->plan();
+    if (ioIndex < 0 || ioIndex >= static_cast<int32_t>(plan.io.size()) || !plan.io[static_cast<size_t>(ioIndex)].isInput)
+        return invalidArgument("binding " + std::to_string(ioIndex) + " is not an input");
+    int32_t input = 0;
+    for (int32_t i = 0; i < ioIndex; ++i)
+        input += plan.io[static_cast<size_t>(i)].isInput ? 1 : 0;
+    const auto& prof = plan.profiles[static_cast<size_t>(mProfile)];
+    const nvinfer1::Dims& lo = prof.min[static_cast<size_t>(input)];
+    const nvinfer1::Dims& hi = prof.max[static_cast<size_t>(input)];
+    const std::string name = ioName(plan, ioIndex);
+    if (dims.nbDims != lo.nbDims)
+        return invalidArgument("input '" + name + "' has rank " + std::to_string(lo.nbDims) + ", got dimensions " + toString(dims));
+    for (int32_t i = 0; i < dims.nbDims; ++i)
+        if (dims.d[i] < lo.d[i] || dims.d[i] > hi.d[i])
+            return invalidArgument("input '" + name + "' dimensions " + toString(dims) + " are outside optimization profile "
+                + std::to_string(mProfile) + " (min " + toString(lo) + ", max " + toString(hi) + ")");
+    mInputDims[static_cast<size_t>(ioIndex)] = dims;
+    mInputSet[static_cast<size_t>(ioIndex)] = true;
+    mShapesValid = false;
+    return Status::ok();
+}
+
+bool ExecutionContext::allInputDimsSpecified() const
+{
+    const plan::EnginePlan& plan = mEngine->plan();
+    for (size_t i = 0; i < plan.io.size(); ++i)
+        if (plan.io[i].isInput && !mInputSet[i])
+            return false;
+    return true;
+}
+
+nvinfer1::Dims ExecutionContext::ioDims(int32_t ioIndex)
+{
+    const plan::EnginePlan& plan = mEngine->plan();
+    if (ioIndex < 0 || ioIndex >= static_cast<int32_t>(plan.io.size()))
+        return invalidDims();
+    const auto& io = plan.io[static_cast<size_t>(ioIndex)];
+    if (io.isInput)
+        return mInputSet[static_cast<size_t>(ioIndex)] ? mInputDims[static_cast<size_t>(ioIndex)] : io.dims;
+    if (!allInputDimsSpecified() || !resolveShapes())
+        return io.dims;
+    return mShapes[static_cast<size_t>(io.tensor)].dims;
+}
+
+Status ExecutionContext::resolveShapes()
+{
+    if (mShapesValid)
+        return Status::ok();
+    const plan::EnginePlan& plan = mEngine->plan();
+    for (auto& s : mShapes)
+        s = ir::TensorDesc{};
+    std::vector<bool> known(plan.tensors.size(), false);
+    for (size_t i = 0; i < plan.io.size(); ++i)
+    {
+        if (!plan.io[i].isInput)
+            continue;
+        if (!mInputSet[i])
+            return invalidState("the dimensions of input '" + ioName(plan, static_cast<int32_t>(i))
+                + "' are not specified (setBindingDimensions)");
+        auto& d = mShapes[static_cast<size_t>(plan.io[i].tensor)];
+        d.type = plan.tensors[static_cast<size_t>(plan.io[i].tensor)].type;
+        d.dims = mInputDims[i];
+        known[static_cast<size_t>(plan.io[i].tensor)] = true;
+    }
+    for (const auto& layer : plan.layers)
+    {
+        std::vector<const ir::TensorDesc*> ins;
+        for (int32_t t : layer.inputs)
+        {
+            if (t == plan::kNoTensor)
+            {
+                ins.push_back(nullptr);
+                continue;
+            }
+            if (t < 0 || t >= static_cast<int32_t>(plan.tensors.size()) || !known[static_cast<size_t>(t)])
+                return invalidArgument("layer '" + layer.name + "' reads a tensor that no earlier layer produces");
+            ins.push_back(&mShapes[static_cast<size_t>(t)]);
+        }
+        if (static_cast<int32_t>(ins.size()) < layer.params->minInputs() || static_cast<int32_t>(ins.size()) > layer.params->maxInputs())
+            return invalidArgument("layer '" + layer.name + "' has a wrong number of inputs");
+        if (static_cast<int32_t>(layer.outputs.size()) != layer.params->nbOutputs())
+            return invalidArgument("layer '" + layer.name + "' has a wrong number of outputs");
+        ir::ShapeContext ctx(layer.name, layer.params->kind(), std::move(ins), layer.params->nbOutputs());
+        KILN_RETURN_IF_ERROR(layer.params->inferShapes(ctx));
+        for (size_t o = 0; o < layer.outputs.size(); ++o)
+        {
+            const int32_t t = layer.outputs[o];
+            if (t < 0 || t >= static_cast<int32_t>(plan.tensors.size()))
+                return invalidArgument("layer '" + layer.name + "' writes a tensor index out of range");
+            const ir::TensorDesc& d = ctx.output(static_cast<int32_t>(o));
+            const auto& pt = plan.tensors[static_cast<size_t>(t)];
+            if (hasDynamicExtent(d.dims) || !isValidRank(d.dims))
+                return invalidArgument("layer '" + layer.name + "': output dimensions " + toString(d.dims) + " are not concrete");
+            if (d.type != pt.type)
+                return invalidArgument("layer '" + layer.name + "': output '" + pt.name + "' has type " + dataTypeName(d.type)
+                    + ", the engine expects " + dataTypeName(pt.type));
+            const int64_t bytes = volume(d.dims) * static_cast<int64_t>(elementSize(d.type));
+            if (pt.arenaOffset >= 0 && bytes > pt.maxBytes)
+                return invalidArgument("tensor '" + pt.name + "' needs " + std::to_string(bytes) + " bytes, more than the "
+                    + std::to_string(pt.maxBytes) + " planned for the optimization profile");
+            mShapes[static_cast<size_t>(t)] = d;
+            known[static_cast<size_t>(t)] = true;
+        }
+    }
+    // Kernel arguments, pointers filled in at execution.
+    mArgs.assign(plan.layers.size(), kernels::KernelArgs{});
+    for (size_t l = 0; l < plan.layers.size(); ++l)
+    {
+        const auto& layer = plan.layers[l];
+        kernels::KernelArgs& a = mArgs[l];
+        a.params = layer.params.get();
+        a.pool = &backends::cpu::ThreadPool::global();
+        for (int32_t t : layer.inputs)
+        {
+            kernels::TensorBuffer b;
+            if (t == plan::kNoTensor)
+                b.dims = invalidDims();
+            else
+            {
+                b.type = mShapes[static_cast<size_t>(t)].type;
+                b.dims = mShapes[static_cast<size_t>(t)].dims;
+            }
+            a.inputs.push_back(b);
+        }
+        for (int32_t t : layer.outputs)
+        {
+            kernels::TensorBuffer b;
+            b.type = mShapes[static_cast<size_t>(t)].type;
+            b.dims = mShapes[static_cast<size_t>(t)].dims;
+            a.outputs.push_back(b);
+        }
+        a.workspaceSize = layer.workspaceSize;
+    }
+    mShapesValid = true;
+    return Status::ok();
+}
+
+Status ExecutionContext::execute(void* const* ioBuffers, int32_t batch, nvinfer1::IProfiler* profiler)
+{
+    const plan::EnginePlan& plan = mEngine->plan();
+    if (!ioBuffers && !plan.io.empty())
+        return invalidArgument("the bindings array is null");
+    if (batch > 0)
+    {
+        if (batch > plan.maxBatchSize)
+            return invalidArgument("batch size " + std::to_string(batch) + " exceeds the engine's maximum batch size "
+                + std::to_string(plan.maxBatchSize));
+        for (size_t i = 0; i < plan.io.size(); ++i)
+        {
+            if (!plan.io[i].isInput)
+                continue;
+            nvinfer1::Dims d = plan.io[i].dims;
+            d.d[0] = batch;
+            if (!sameDims(d, mInputDims[i]) || !mInputSet[i])
+                KILN_RETURN_IF_ERROR(setInputDims(static_cast<int32_t>(i), d));
+        }
+    }
+    KILN_RETURN_IF_ERROR(resolveShapes());
+    uint8_t* memory = static_cast<uint8_t*>(mOwnedMemory ? mOwnedMemory : mExternalMemory);
+    if (!memory && plan.deviceMemorySize() > 0)
+        return invalidState("the context has no device memory: call setDeviceMemory() with getDeviceMemorySize() = "
+            + std::to_string(plan.deviceMemorySize()) + " bytes before executing");
+
+    std::vector<void*>& tensorData = mTensorData;
+    tensorData.assign(plan.tensors.size(), nullptr);
+    for (size_t i = 0; i < plan.io.size(); ++i)
+    {
+        const int32_t t = plan.io[i].tensor;
+        const int64_t bytes = volume(mShapes[static_cast<size_t>(t)].dims);
+        if (!ioBuffers[i] && bytes > 0)
+            return invalidArgument("binding " + std::to_string(i) + " ('" + ioName(plan, static_cast<int32_t>(i)) + "') is null");
+        tensorData[static_cast<size_t>(t)] = ioBuffers[i];
+    }
+    for (size_t t = 0; t < plan.tensors.size(); ++t)
+        if (plan.tensors[t].arenaOffset >= 0)
+            tensorData[t] = memory + plan.tensors[t].arenaOffset;
+    void* workspace = memory ? memory + plan::alignUp(plan.arenaSize) : nullptr;
+
+    for (size_t l = 0; l < plan.layers.size(); ++l)
+    {
+        kernels::KernelArgs& a = mArgs[l];
+        const auto& layer = plan.layers[l];
+        for (size_t i = 0; i < layer.inputs.size(); ++i)
+            a.inputs[i].data = layer.inputs[i] == plan::kNoTensor ? nullptr : tensorData[static_cast<size_t>(layer.inputs[i])];
+        for (size_t o = 0; o < layer.outputs.size(); ++o)
+            a.outputs[o].data = tensorData[static_cast<size_t>(layer.outputs[o])];
+        a.workspace = workspace;
+        backends::Timer timer;
+        Status s = mEngine->tactic(l).run(a);
+        if (!s)
+            return s.withContext("layer '" + layer.name + "'");
+        if (profiler)
+            profiler->reportLayerTime(layer.name.c_str(), static_cast<float>(timer.elapsedMs()));
+    }
+    return Status::ok();
+}
+
+} // namespace kiln::runtime

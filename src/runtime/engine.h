@@ -1,0 +1,80 @@
+// Engine and ExecutionContext: running an EnginePlan on the CPU.
+#pragma once
+
+#include "backends/backend.h"
+#include "common/reporter.h"
+#include "kernels/tactic.h"
+#include "serialize/engine_plan.h"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace kiln::runtime
+{
+
+//! An immutable plan plus the tactics resolved for its layers. Shared by its contexts; execution
+//! never mutates it.
+class Engine
+{
+public:
+    //! Resolves tactics and validates the plan (shape inference at every profile's min/opt/max).
+    static Expected<std::shared_ptr<Engine>> create(std::unique_ptr<plan::EnginePlan> plan,
+        const backends::Allocator& allocator);
+
+    const plan::EnginePlan& plan() const { return *mPlan; }
+    const backends::Allocator& allocator() const { return mAllocator; }
+    const kernels::Tactic& tactic(size_t layer) const { return *mTactics[layer]; }
+
+private:
+    Engine() = default;
+    std::unique_ptr<plan::EnginePlan> mPlan;
+    std::vector<const kernels::Tactic*> mTactics;
+    backends::Allocator mAllocator;
+};
+
+//! Per-inference state: the selected profile, input dims, tensor shapes, activation memory.
+class ExecutionContext
+{
+public:
+    //! \p ownMemory: allocate getDeviceMemorySize() bytes now; otherwise setDeviceMemory() must be
+    //! called before running.
+    static Expected<std::unique_ptr<ExecutionContext>> create(std::shared_ptr<const Engine> engine, int32_t profile, bool ownMemory);
+    ~ExecutionContext();
+
+    const Engine& engine() const { return *mEngine; }
+    int32_t profile() const { return mProfile; }
+    Status setProfile(int32_t profile);
+    void setDeviceMemory(void* memory) { mExternalMemory = memory; }
+
+    //! Sets the dims of input \p ioIndex (explicit-batch form); checked against the profile.
+    Status setInputDims(int32_t ioIndex, const nvinfer1::Dims& dims);
+    //! Current dims of I/O \p ioIndex: inputs as set, outputs computed (-1 where not known yet).
+    nvinfer1::Dims ioDims(int32_t ioIndex);
+    bool allInputDimsSpecified() const;
+    //! Every plan tensor's descriptor after resolveShapes().
+    const std::vector<ir::TensorDesc>& shapes() const { return mShapes; }
+
+    //! Runs the engine. \p ioBuffers holds one host pointer per I/O (inputs, then outputs).
+    //! \p batch > 0 sets axis 0 of every input first (implicit-batch engines).
+    Status execute(void* const* ioBuffers, int32_t batch, nvinfer1::IProfiler* profiler);
+    //! Computes every tensor's dims for the current input dims (cached until they change).
+    Status resolveShapes();
+
+private:
+    ExecutionContext() = default;
+
+    std::shared_ptr<const Engine> mEngine;
+    int32_t mProfile{0};
+    std::vector<nvinfer1::Dims> mInputDims; //!< per I/O index (inputs only meaningful)
+    std::vector<bool> mInputSet;
+    bool mShapesValid{false};
+    std::vector<ir::TensorDesc> mShapes; //!< per plan tensor
+    void* mOwnedMemory{nullptr};
+    void* mExternalMemory{nullptr};
+    std::vector<kernels::KernelArgs> mArgs; //!< per layer, rebuilt when shapes change
+    std::vector<void*> mTensorData;         //!< per plan tensor, during execute()
+};
+
+} // namespace kiln::runtime

@@ -1,0 +1,150 @@
+// kiln build: an engine from the zoo, saved to a file.
+#include "cli.h"
+
+#include "common/zoo.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace kiln::cli
+{
+
+const std::vector<std::string>& buildOptionNames()
+{
+    static const std::vector<std::string> names{"zoo", "weights", "implicit", "batch", "input-size", "classes", "seed",
+        "workspace", "fp16", "int8", "verbose", "name"};
+    return names;
+}
+
+nvinfer1::ICudaEngine* buildFromArgs(const Args& args, nvinfer1::ILogger& logger, double& buildMs, std::string& error)
+{
+    const std::string zoo = args.get("zoo");
+    if (zoo.empty())
+    {
+        error = "no network: give --zoo lenet|resnet18 (ONNX, Caffe and UFF input arrive with the parsers)";
+        return nullptr;
+    }
+    tools::ZooOptions opt;
+    opt.explicitBatch = !args.has("implicit");
+    opt.maxBatch = static_cast<int32_t>(args.getInt("batch", 1, error));
+    opt.inputSize = static_cast<int32_t>(args.getInt("input-size", 224, error));
+    opt.numClasses = static_cast<int32_t>(args.getInt("classes", 1000, error));
+    opt.seed = static_cast<uint32_t>(args.getInt("seed", 1, error));
+    const int64_t workspaceMiB = args.getInt("workspace", 1024, error);
+    if (!error.empty())
+        return nullptr;
+    if (opt.maxBatch < 1 || opt.inputSize < 32 || opt.numClasses < 1 || workspaceMiB < 0)
+    {
+        error = "--batch and --classes must be positive, --input-size at least 32, --workspace not negative";
+        return nullptr;
+    }
+    Ptr<nvinfer1::IBuilder> builder(nvinfer1::createInferBuilder(logger));
+    if (!builder)
+        return error = "could not create the builder", nullptr;
+    const uint32_t flags = opt.explicitBatch ? 1u << static_cast<uint32_t>(nvinfer1::NetworkDefinitionCreationFlag::kEXPLICIT_BATCH) : 0u;
+    Ptr<nvinfer1::INetworkDefinition> network(builder->createNetworkV2(flags));
+    Ptr<nvinfer1::IBuilderConfig> config(builder->createBuilderConfig());
+    tools::WeightStore store;
+    tools::WtsMap wts;
+    if (zoo == "lenet")
+    {
+        if (args.has("weights") && !tools::readWts(args.get("weights"), wts, error))
+            return nullptr;
+        if (!tools::buildLeNet(*network, args.has("weights") ? &wts : nullptr, store, opt, error))
+            return nullptr;
+    }
+    else if (zoo == "resnet18")
+    {
+        if (args.has("weights"))
+            return error = "--weights: the resnet18 zoo network uses seeded random weights", nullptr;
+        if (!tools::buildResNet18(*network, store, opt, error))
+            return nullptr;
+    }
+    else
+        return error = "unknown zoo network '" + zoo + "' (known: lenet, resnet18)", nullptr;
+    if (args.has("name"))
+        network->setName(args.get("name").c_str());
+    else
+        network->setName(zoo.c_str());
+    config->setMaxWorkspaceSize(static_cast<size_t>(workspaceMiB) << 20);
+    if (args.has("fp16"))
+        config->setFlag(nvinfer1::BuilderFlag::kFP16);
+    if (args.has("int8"))
+        config->setFlag(nvinfer1::BuilderFlag::kINT8);
+    if (opt.explicitBatch)
+    {
+        nvinfer1::IOptimizationProfile* profile = builder->createOptimizationProfile();
+        nvinfer1::ITensor* in = network->getInput(0);
+        nvinfer1::Dims lo = in->getDimensions(), hi = lo;
+        lo.d[0] = 1;
+        hi.d[0] = opt.maxBatch;
+        profile->setDimensions(in->getName(), nvinfer1::OptProfileSelector::kMIN, lo);
+        profile->setDimensions(in->getName(), nvinfer1::OptProfileSelector::kOPT, hi);
+        profile->setDimensions(in->getName(), nvinfer1::OptProfileSelector::kMAX, hi);
+        config->addOptimizationProfile(profile);
+    }
+    else
+        builder->setMaxBatchSize(opt.maxBatch);
+    const auto start = std::chrono::steady_clock::now();
+    nvinfer1::ICudaEngine* engine = builder->buildEngineWithConfig(*network, *config);
+    buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (!engine)
+        error = "the build failed (see the errors above)";
+    return engine;
+}
+
+nvinfer1::ICudaEngine* engineFromArgs(const Args& args, nvinfer1::ILogger& logger, nvinfer1::IRuntime& runtime, double& buildMs, std::string& error)
+{
+    buildMs = -1;
+    if (!args.has("loadEngine"))
+        return buildFromArgs(args, logger, buildMs, error);
+    std::vector<char> bytes;
+    if (!readFile(args.get("loadEngine"), bytes, error))
+        return nullptr;
+    nvinfer1::ICudaEngine* engine = runtime.deserializeCudaEngine(bytes.data(), bytes.size(), nullptr);
+    if (!engine)
+        error = "'" + args.get("loadEngine") + "' could not be loaded (see the errors above)";
+    return engine;
+}
+
+int commandBuild(int argc, char** argv)
+{
+    Args args;
+    std::string error;
+    if (!args.parse(argc, argv, 2, {"implicit", "fp16", "int8", "verbose"}, error))
+    {
+        std::fprintf(stderr, "kiln build: %s\n", error.c_str());
+        return 2;
+    }
+    std::vector<std::string> known = buildOptionNames();
+    known.push_back("saveEngine");
+    for (const auto& u : args.unknown(known))
+    {
+        std::fprintf(stderr, "kiln build: unknown option --%s\n", u.c_str());
+        return 2;
+    }
+    Logger logger(args.has("verbose") ? nvinfer1::ILogger::Severity::kVERBOSE : nvinfer1::ILogger::Severity::kWARNING);
+    double buildMs = 0;
+    Ptr<nvinfer1::ICudaEngine> engine(buildFromArgs(args, logger, buildMs, error));
+    if (!engine)
+    {
+        std::fprintf(stderr, "kiln build: %s\n", error.c_str());
+        return 1;
+    }
+    std::printf("built '%s': %d layers, %d bindings, device memory %zu bytes, in %.1f ms\n", engine->getName(),
+        engine->getNbLayers(), engine->getNbBindings(), engine->getDeviceMemorySize(), buildMs);
+    const std::string path = args.get("saveEngine");
+    if (!path.empty())
+    {
+        Ptr<nvinfer1::IHostMemory> blob(engine->serialize());
+        if (!blob || !writeFile(path, blob->data(), blob->size(), error))
+        {
+            std::fprintf(stderr, "kiln build: %s\n", error.empty() ? "serialization failed" : error.c_str());
+            return 1;
+        }
+        std::printf("saved %s (%zu bytes)\n", path.c_str(), blob->size());
+    }
+    return 0;
+}
+
+} // namespace kiln::cli

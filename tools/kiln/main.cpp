@@ -1,0 +1,67 @@
+// kiln: build, run, benchmark and inspect engines (Kiln's trtexec).
+#include "cli.h"
+
+#include <cstdio>
+#include <cstring>
+
+namespace
+{
+
+void usage(FILE* out)
+{
+    std::fprintf(out,
+        "usage: kiln <command> [options]\n"
+        "\n"
+        "commands:\n"
+        "  build    build an engine and save it\n"
+        "  run      run one inference; outputs go to <outputDir>/<name>.npy\n"
+        "  bench    measure build time, latency (min/median/p99), throughput and per-layer times\n"
+        "  inspect  show an engine's bindings, layers, chosen kernels and memory plan\n"
+        "\n"
+        "network (build, or run/bench without --loadEngine):\n"
+        "  --zoo lenet|resnet18     a network defined through the API\n"
+        "  --weights f.wts          LeNet weights in TensorRT's .wts format (else seeded random)\n"
+        "  --implicit               implicit-batch network (default: explicit batch)\n"
+        "  --batch N                max batch size (and the batch run/bench use)\n"
+        "  --input-size S           ResNet input extent (default 224)   --classes K (default 1000)\n"
+        "  --workspace MiB          max workspace per layer (default 1024)\n"
+        "  --fp16 / --int8          accepted; not honoured on the CPU yet (a warning says so)\n"
+        "  --seed N                 weights and random inputs\n"
+        "engine files:\n"
+        "  --saveEngine f           (build) write the engine\n"
+        "  --loadEngine f           (run, bench, inspect) read an engine\n"
+        "inputs (run, bench):\n"
+        "  --input name=x.npy       input data (float32/int32/bool .npy); others are random\n"
+        "  --shapes name:1x3x8x8    dims for dynamic inputs (default: the profile's kOPT)\n"
+        "  --pgm f.pgm [--mean m.binaryproto] [--invert]   an MNIST image as input 0\n"
+        "other:\n"
+        "  --outputDir d            (run) where outputs go (default .)\n"
+        "  --iterations N --warmup N  (bench) timed and untimed runs (default 20 and 2)\n"
+        "  --json                   (inspect) JSON instead of text\n"
+        "  --verbose                builder and runtime log at kVERBOSE\n"
+        "\n"
+        "threads: KILN_NUM_THREADS (default: all hardware threads)\n");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help"))
+    {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string cmd = argv[1];
+    if (cmd == "build")
+        return kiln::cli::commandBuild(argc, argv);
+    if (cmd == "run")
+        return kiln::cli::commandRun(argc, argv);
+    if (cmd == "bench")
+        return kiln::cli::commandBench(argc, argv);
+    if (cmd == "inspect")
+        return kiln::cli::commandInspect(argc, argv);
+    std::fprintf(stderr, "kiln: unknown command '%s'\n\n", cmd.c_str());
+    usage(stderr);
+    return 2;
+}
