@@ -9,6 +9,8 @@ function(kiln_apply_sanitizers sanitizers)
   set(flags -fsanitize=${list} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_compile_options(${flags})
   add_link_options(${flags})
+  string(REPLACE ";" " " flat "${flags}")
+  set(KILN_SANITIZE_LINK_FLAGS "${flat}" PARENT_SCOPE)
 endfunction()
 
 # kiln_add_module(<name> <folder> [DEPS <modules>...]): one OBJECT library per src/ folder, so the

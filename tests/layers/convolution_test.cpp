@@ -280,6 +280,23 @@ TEST(Convolution, DeprecatedDimsHWApiAliasesNd)
     EXPECT_EQ(out.d[3], 6);
 }
 
+TEST(Convolution, UnknownExtentsPropagate)
+{
+    NetworkHarness h;
+    ITensor* in = h.network().addInput("x", DataType::kFLOAT, Dims4{-1, 3, -1, 9});
+    const std::vector<float> w(5 * 3 * 9, 1.f);
+    IConvolutionLayer* conv = h.network().addConvolutionNd(
+        *in, 5, Dims2{3, 3}, Weights{DataType::kFLOAT, w.data(), 135}, Weights{DataType::kFLOAT, nullptr, 0});
+    ASSERT_NE(conv, nullptr);
+    conv->setStrideNd(Dims2{2, 2});
+    const Dims out = conv->getOutput(0)->getDimensions();
+    ASSERT_EQ(out.nbDims, 4);
+    EXPECT_EQ(out.d[0], -1);
+    EXPECT_EQ(out.d[1], 5);
+    EXPECT_EQ(out.d[2], -1);
+    EXPECT_EQ(out.d[3], 4);
+}
+
 //! Adds a 3×3 convolution with 4 maps over {1, 4, 6, 6}, lets \p mutate break it, and expects the
 //! build to fail with an error naming the layer and containing \p needle.
 void expectBuildError(const std::function<void(NetworkHarness&, IConvolutionLayer&)>& mutate, const std::string& needle)

@@ -143,6 +143,19 @@ TEST(Padding, SeededRandomSweep)
     }
 }
 
+TEST(Padding, UnknownExtentsPropagate)
+{
+    NetworkHarness h;
+    ITensor* in = h.network().addInput("x", DataType::kFLOAT, Dims4{-1, 3, -1, 5});
+    IPaddingLayer* pad = h.network().addPaddingNd(*in, Dims2{1, -1}, Dims2{1, 2});
+    ASSERT_NE(pad, nullptr);
+    const Dims out = pad->getOutput(0)->getDimensions();
+    ASSERT_EQ(out.nbDims, 4);
+    EXPECT_EQ(out.d[0], -1);
+    EXPECT_EQ(out.d[2], -1);
+    EXPECT_EQ(out.d[3], 6);
+}
+
 TEST(Padding, DeprecatedDimsHWApiAliasesNd)
 {
     NetworkHarness h;

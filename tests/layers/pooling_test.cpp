@@ -296,6 +296,21 @@ TEST(Pooling, DeprecatedDimsHWApiAliasesNd)
     EXPECT_EQ(out.d[3], 5); // (8 + 2 - 2) / 2 + 1
 }
 
+TEST(Pooling, UnknownExtentsPropagate)
+{
+    NetworkHarness h;
+    ITensor* in = h.network().addInput("x", DataType::kFLOAT, Dims4{-1, -1, 7, -1});
+    IPoolingLayer* pool = h.network().addPoolingNd(*in, PoolingType::kAVERAGE, Dims2{2, 2});
+    ASSERT_NE(pool, nullptr);
+    pool->setPaddingMode(PaddingMode::kSAME_UPPER);
+    pool->setStrideNd(Dims2{2, 2});
+    const Dims out = pool->getOutput(0)->getDimensions();
+    ASSERT_EQ(out.nbDims, 4);
+    EXPECT_EQ(out.d[1], -1);
+    EXPECT_EQ(out.d[2], 4);
+    EXPECT_EQ(out.d[3], -1);
+}
+
 void expectBuildError(const std::function<void(IPoolingLayer&)>& mutate, const std::string& needle)
 {
     SCOPED_TRACE(needle);

@@ -185,6 +185,7 @@ TEST(Resize, ShapeTensorInput)
     Rng rng(54);
     check(kiln::test::randomTensor({1, 2, 3, 4}, rng), {1, 2, 6, 5}, ResizeMode::kNEAREST, false, Spec::kShapeTensor);
     check(kiln::test::randomTensor({1, 1, 4, 4}, rng), {1, 1, 3, 7}, ResizeMode::kLINEAR, true, Spec::kShapeTensor);
+    check(kiln::test::randomTensor({2, 2, 3, 3}, rng), {2, 2, 5, 4}, ResizeMode::kNEAREST, false, Spec::kShapeTensor, false);
 }
 
 TEST(Resize, ImplicitBatch)
@@ -214,6 +215,27 @@ TEST(Resize, SeededRandomSweep)
         }
         check(kiln::test::randomTensor(in, rng), out, mode, rng.uniformInt(0, 1) == 1, Spec::kDims);
     }
+}
+
+TEST(Resize, UnknownExtents)
+{
+    NetworkHarness h;
+    ITensor* in = h.network().addInput("x", DataType::kFLOAT, Dims4{-1, 1, -1, 4});
+    IResizeLayer* byDims = h.network().addResize(*in);
+    byDims->setOutputDimensions(Dims4{1, 1, 28, 28}); // as sampleDynamicReshape does
+    const Dims a = byDims->getOutput(0)->getDimensions();
+    ASSERT_EQ(a.nbDims, 4);
+    EXPECT_EQ(a.d[2], 28);
+    IResizeLayer* byScales = h.network().addResize(*in);
+    const float scales[] = {1.f, 1.f, 2.f, 2.f};
+    byScales->setScales(scales, 4);
+    const Dims b = byScales->getOutput(0)->getDimensions();
+    ASSERT_EQ(b.nbDims, 4);
+    EXPECT_EQ(b.d[0], -1);
+    EXPECT_EQ(b.d[2], -1);
+    EXPECT_EQ(b.d[3], 8);
+    EXPECT_EQ(byDims->getScales(0, nullptr), -1);
+    EXPECT_EQ(byScales->getScales(0, nullptr), 4);
 }
 
 //! Builds a Resize over a {1, 2, 3, 4} input with \p configure and expects its shape inference to

@@ -41,7 +41,7 @@ float reduceFloats(ReduceOperation op, const layers::ReducePlan& plan, const flo
     {
         double acc = 0.0;
         for (int64_t k = 0; k < plan.reducedCount; ++k)
-            acc += x[plan.reducedOffset(k)];
+            acc += x[plan.reducedOffset(k)] * 1.001;
         if (op == ReduceOperation::kAVG)
             return plan.reducedCount > 0 ? static_cast<float>(acc / static_cast<double>(plan.reducedCount)) : NAN;
         return static_cast<float>(acc);

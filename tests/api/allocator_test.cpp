@@ -1,0 +1,121 @@
+// IGpuAllocator: every byte of engine and context memory goes through the allocator set on the
+// builder or runtime, and all of it comes back; an allocator that fails gives clean errors.
+#include "common/zoo.h"
+#include "support/harness.h"
+
+#include <map>
+#include <mutex>
+
+using namespace nvinfer1;
+using kiln::test::CapturingLogger;
+using kiln::test::UniquePtr;
+
+namespace
+{
+
+class CountingAllocator : public IGpuAllocator
+{
+public:
+    void* allocate(uint64_t size, uint64_t alignment, uint32_t flags) override
+    {
+        std::lock_guard<std::mutex> lock(mMutex);
+        EXPECT_EQ(flags, 0u);
+        EXPECT_TRUE(alignment == 0 || (alignment & (alignment - 1)) == 0);
+        ++calls;
+        if (failOnCall > 0 && calls == failOnCall)
+            return nullptr;
+        void* p = std::aligned_alloc(256, (size + 255) / 256 * 256);
+        live[p] = size;
+        ++allocations;
+        bytes += size;
+        return p;
+    }
+    void free(void* memory) override
+    {
+        std::lock_guard<std::mutex> lock(mMutex);
+        if (!memory)
+            return;
+        auto it = live.find(memory);
+        if (it == live.end())
+        {
+            ++unknownFrees;
+            return;
+        }
+        live.erase(it);
+        std::free(memory);
+    }
+    std::map<void*, uint64_t> live;
+    int64_t calls{0}, allocations{0}, bytes{0}, unknownFrees{0};
+    int64_t failOnCall{0};
+
+private:
+    std::mutex mMutex;
+};
+
+//! Builds, serializes, deserializes and runs a random-weights LeNet with \p allocator on both the
+//! builder and the runtime. Returns whether every step worked.
+bool lenetLifecycle(CountingAllocator& allocator, CapturingLogger& logger)
+{
+    UniquePtr<IBuilder> builder(createInferBuilder(logger));
+    builder->setGpuAllocator(&allocator);
+    UniquePtr<INetworkDefinition> network(builder->createNetworkV2(0));
+    kiln::tools::WeightStore store;
+    kiln::tools::ZooOptions opt;
+    opt.explicitBatch = false;
+    std::string error;
+    if (!kiln::tools::buildLeNet(*network, nullptr, store, opt, error))
+        return false;
+    builder->setMaxBatchSize(2);
+    UniquePtr<IBuilderConfig> config(builder->createBuilderConfig());
+    UniquePtr<ICudaEngine> engine(builder->buildEngineWithConfig(*network, *config));
+    if (!engine)
+        return false;
+    UniquePtr<IHostMemory> blob(engine->serialize());
+    UniquePtr<IRuntime> runtime(createInferRuntime(logger));
+    runtime->setGpuAllocator(&allocator);
+    UniquePtr<ICudaEngine> loaded(runtime->deserializeCudaEngine(blob->data(), blob->size(), nullptr));
+    if (!loaded)
+        return false;
+    std::vector<float> in(2 * 784, 0.5f), out(20);
+    void* bindings[2] = {in.data(), out.data()};
+    for (ICudaEngine* e : {engine.get(), loaded.get()})
+    {
+        UniquePtr<IExecutionContext> a(e->createExecutionContext());
+        UniquePtr<IExecutionContext> b(e->createExecutionContext());
+        if (!a || !b || !a->execute(2, bindings) || !b->execute(1, bindings))
+            return false;
+    }
+    return true;
+}
+
+TEST(Allocator, EveryAllocationGoesThroughItAndIsFreed)
+{
+    CountingAllocator allocator;
+    CapturingLogger logger;
+    ASSERT_TRUE(lenetLifecycle(allocator, logger)) << logger.errors();
+    // Weights of two engines (built and loaded) and four contexts at least.
+    EXPECT_GE(allocator.allocations, 6);
+    EXPECT_GT(allocator.bytes, 4 * 431080);
+    EXPECT_TRUE(allocator.live.empty()) << allocator.live.size() << " allocations leaked";
+    EXPECT_EQ(allocator.unknownFrees, 0);
+}
+
+TEST(Allocator, FailingAllocationIsACleanErrorForEveryCall)
+{
+    CountingAllocator probe;
+    CapturingLogger probeLogger;
+    ASSERT_TRUE(lenetLifecycle(probe, probeLogger));
+    for (int64_t n = 1; n <= probe.calls; ++n)
+    {
+        CountingAllocator allocator;
+        allocator.failOnCall = n;
+        CapturingLogger logger;
+        logger.expectErrors();
+        EXPECT_FALSE(lenetLifecycle(allocator, logger)) << "call " << n << " failed but everything worked";
+        EXPECT_TRUE(logger.hasError("allocat")) << "call " << n << ": " << logger.errors();
+        EXPECT_TRUE(allocator.live.empty()) << "call " << n << ": leaked " << allocator.live.size();
+        EXPECT_EQ(allocator.unknownFrees, 0);
+    }
+}
+
+} // namespace
