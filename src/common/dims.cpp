@@ -58,6 +58,9 @@ int64_t volume(const Dims& dims, int32_t begin, int32_t end)
     {
         if (dims.d[i] < 0)
             return -1;
+        // Volumes that do not fit in 2^62 are as unusable as unknown ones (and must not overflow).
+        if (dims.d[i] > 0 && v > (int64_t(1) << 62) / dims.d[i])
+            return -1;
         v *= dims.d[i];
     }
     return v;

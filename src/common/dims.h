@@ -24,7 +24,7 @@ std::vector<int32_t> toVector(const Dims& dims);
 bool isValidRank(const Dims& dims);
 //! True when any extent is -1 (or negative).
 bool hasDynamicExtent(const Dims& dims);
-//! Product of extents; -1 if any is dynamic; 1 for rank 0.
+//! Product of extents; -1 if any is dynamic or the product exceeds 2^62; 1 for rank 0.
 int64_t volume(const Dims& dims);
 //! Product of extents [begin, end).
 int64_t volume(const Dims& dims, int32_t begin, int32_t end);

@@ -36,7 +36,8 @@ Status ConcatenationParams::inferShapes(ir::ShapeContext& ctx) const
         const ir::TensorDesc& in = *ctx.input(i);
         const std::string name = "input " + std::to_string(i);
         if (in.type != first.type)
-            return ctx.error(name + " has type " + dataTypeName(in.type) + ", but input 0 has " + dataTypeName(first.type));
+            return ctx.error(
+                name + " has type " + dataTypeName(in.type) + ", but input 0 has " + dataTypeName(first.type));
         int64_t volume = 0;
         KILN_RETURN_IF_ERROR(checkedVolume(ctx, name.c_str(), in.dims, volume));
         if (in.dims.nbDims != rank)
@@ -53,8 +54,9 @@ Status ConcatenationParams::inferShapes(ir::ShapeContext& ctx) const
             else if (out.d[a] < 0)
                 out.d[a] = e;
             else if (e >= 0 && e != out.d[a])
-                return ctx.error(name + " has dimensions " + toString(in.dims) + ", which differ from " + toString(first.dims)
-                    + " on axis " + std::to_string(a) + " (the concatenation axis is " + std::to_string(axis) + ")");
+                return ctx.error(name + " has dimensions " + toString(in.dims) + ", which differ from "
+                    + toString(first.dims) + " on axis " + std::to_string(a) + " (the concatenation axis is "
+                    + std::to_string(axis) + ")");
         }
         if (axisExtent > INT32_MAX)
             return ctx.error("the concatenated axis is too long");

@@ -62,9 +62,9 @@ Status ElementWiseParams::inferShapes(ir::ShapeContext& ctx) const
         const int64_t n = checkedVolume(dims, 0, dims.nbDims);
         std::vector<int32_t> values(static_cast<size_t>(n));
         for (int64_t i = 0; i < n; ++i)
-            values[static_cast<size_t>(i)] = applyIntOp(operation,
-                (*a)[static_cast<size_t>(broadcastOffset(dims, ctx.input(0)->dims, i))],
-                (*b)[static_cast<size_t>(broadcastOffset(dims, ctx.input(1)->dims, i))]);
+            values[static_cast<size_t>(i)] =
+                applyIntOp(operation, (*a)[static_cast<size_t>(broadcastOffset(dims, ctx.input(0)->dims, i))],
+                    (*b)[static_cast<size_t>(broadcastOffset(dims, ctx.input(1)->dims, i))]);
         out.values = std::move(values);
     }
     return Status::ok();

@@ -17,7 +17,8 @@ Status FullyConnectedParams::inferShapes(ir::ShapeContext& ctx) const
         return ctx.error("the number of outputs is " + std::to_string(nbOutputs) + "; it must be positive");
     const int32_t r = in.nbDims;
     if (in.d[r - 3] < 0)
-        return ctx.error("input " + toString(in) + " has an unknown channel extent (dimension " + std::to_string(r - 3) + ")");
+        return ctx.error(
+            "input " + toString(in) + " has an unknown channel extent (dimension " + std::to_string(r - 3) + ")");
     const int64_t v = volume(in, r - 3, r); // -1 while H or W is unknown
     int64_t expected = -1;
     if (v >= 0)

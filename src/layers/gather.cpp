@@ -9,7 +9,8 @@ namespace kiln::layers
 
 Status GatherParams::inferShapes(ir::ShapeContext& ctx) const
 {
-    KILN_RETURN_IF_ERROR(checkInputType(ctx, 0, {nvinfer1::DataType::kFLOAT, nvinfer1::DataType::kINT32, nvinfer1::DataType::kBOOL}));
+    KILN_RETURN_IF_ERROR(
+        checkInputType(ctx, 0, {nvinfer1::DataType::kFLOAT, nvinfer1::DataType::kINT32, nvinfer1::DataType::kBOOL}));
     KILN_RETURN_IF_ERROR(checkInputType(ctx, 1, {nvinfer1::DataType::kINT32}));
     const ir::TensorDesc& data = *ctx.input(0);
     const ir::TensorDesc& indices = *ctx.input(1);
@@ -21,8 +22,8 @@ Status GatherParams::inferShapes(ir::ShapeContext& ctx) const
         return ctx.error("nbElementWiseDims is " + std::to_string(nbElementWiseDims) + "; it must be 0 or 1");
     const int32_t e = nbElementWiseDims;
     if (axis < e || axis >= data.dims.nbDims)
-        return ctx.error("axis " + std::to_string(axis) + " is out of range for data of rank " + std::to_string(data.dims.nbDims)
-            + (e ? " with an element-wise leading dimension" : ""));
+        return ctx.error("axis " + std::to_string(axis) + " is out of range for data of rank "
+            + std::to_string(data.dims.nbDims) + (e ? " with an element-wise leading dimension" : ""));
     if (indices.dims.nbDims < e)
         return ctx.error("indices need a leading element-wise dimension");
     const int32_t rank = data.dims.nbDims - 1 + indices.dims.nbDims - e;
@@ -80,8 +81,8 @@ Status GatherParams::addBatchAxis()
     return Status::ok();
 }
 
-GatherLoops gatherLoops(const GatherParams& params, const nvinfer1::Dims& data, const nvinfer1::Dims& indices,
-    const nvinfer1::Dims& out)
+GatherLoops gatherLoops(
+    const GatherParams& params, const nvinfer1::Dims& data, const nvinfer1::Dims& indices, const nvinfer1::Dims& out)
 {
     GatherLoops l;
     const int32_t e = params.nbElementWiseDims;

@@ -38,16 +38,16 @@ public:
 //! out[((e·outer + o)·count + j)·inner + k] = data[((eData·outer + o)·extent + index)·inner + k].
 struct GatherLoops
 {
-    int64_t lead{1};       //!< element-wise extent of the output (1 without element-wise dims)
+    int64_t lead{1}; //!< element-wise extent of the output (1 without element-wise dims)
     bool dataLeadBroadcast{true};
     bool indicesLeadBroadcast{true};
-    int64_t outer{1};      //!< data extents between the element-wise dims and the axis
-    int64_t extent{1};     //!< data extent on the axis
-    int64_t count{1};      //!< indices per lead element
-    int64_t inner{1};      //!< data extents after the axis
+    int64_t outer{1};  //!< data extents between the element-wise dims and the axis
+    int64_t extent{1}; //!< data extent on the axis
+    int64_t count{1};  //!< indices per lead element
+    int64_t inner{1};  //!< data extents after the axis
 };
-GatherLoops gatherLoops(const GatherParams& params, const nvinfer1::Dims& data, const nvinfer1::Dims& indices,
-    const nvinfer1::Dims& out);
+GatherLoops gatherLoops(
+    const GatherParams& params, const nvinfer1::Dims& data, const nvinfer1::Dims& indices, const nvinfer1::Dims& out);
 
 //! \p index resolved against \p extent (negative counts from the end); -1 when out of range.
 inline int64_t resolveGatherIndex(int64_t index, int64_t extent)

@@ -58,8 +58,8 @@ Status MatrixMultiplyParams::inferShapes(ir::ShapeContext& ctx) const
     nvinfer1::Dims out{};
     for (int32_t i = 0; i < batchRank; ++i)
         if (!broadcastExtent(a.d[i], b.d[i], out.d[out.nbDims++]))
-            return ctx.error("batch dimensions of " + toString(a) + " and " + toString(b) + " cannot be broadcast (axis "
-                + std::to_string(i) + ")");
+            return ctx.error("batch dimensions of " + toString(a) + " and " + toString(b)
+                + " cannot be broadcast (axis " + std::to_string(i) + ")");
     if (op0 != nvinfer1::MatrixOperation::kVECTOR)
         out.d[out.nbDims++] = m;
     if (op1 != nvinfer1::MatrixOperation::kVECTOR)

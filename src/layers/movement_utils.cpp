@@ -89,18 +89,18 @@ nvinfer1::Dims permuteDims(const nvinfer1::Dims& dims, const std::vector<int32_t
     return out;
 }
 
-Status readShapeInput(const ir::ShapeContext& ctx, int32_t index, const char* what, int32_t& length,
-    const std::vector<int32_t>*& values)
+Status readShapeInput(
+    const ir::ShapeContext& ctx, int32_t index, const char* what, int32_t& length, const std::vector<int32_t>*& values)
 {
     const ir::TensorDesc* in = ctx.input(index);
     if (!in)
         return ctx.error(std::string(what) + " input " + std::to_string(index) + " is missing");
     if (in->type != nvinfer1::DataType::kINT32)
-        return ctx.error(std::string(what) + " input " + std::to_string(index) + " has type "
-            + dataTypeName(in->type) + "; a shape tensor must be INT32");
+        return ctx.error(std::string(what) + " input " + std::to_string(index) + " has type " + dataTypeName(in->type)
+            + "; a shape tensor must be INT32");
     if (in->dims.nbDims != 1)
-        return ctx.error(std::string(what) + " input " + std::to_string(index) + " has dimensions "
-            + toString(in->dims) + "; a shape tensor must be 1-D");
+        return ctx.error(std::string(what) + " input " + std::to_string(index) + " has dimensions " + toString(in->dims)
+            + "; a shape tensor must be 1-D");
     length = in->dims.d[0] < 0 ? -1 : in->dims.d[0];
     values = nullptr;
     if (in->values && length >= 0 && static_cast<int64_t>(in->values->size()) == length)

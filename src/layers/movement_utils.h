@@ -37,8 +37,8 @@ nvinfer1::Dims permuteDims(const nvinfer1::Dims& dims, const std::vector<int32_t
 
 //! Reads input \p index as a 1-D INT32 shape tensor. \p length receives its extent (-1 if not
 //! known) and \p values its values when known (else nullptr).
-Status readShapeInput(const ir::ShapeContext& ctx, int32_t index, const char* what, int32_t& length,
-    const std::vector<int32_t>*& values);
+Status readShapeInput(
+    const ir::ShapeContext& ctx, int32_t index, const char* what, int32_t& length, const std::vector<int32_t>*& values);
 
 //! True when an INT32 output of \p dims should carry known values (all extents known, small).
 bool canCarryValues(const nvinfer1::Dims& dims);

@@ -38,7 +38,8 @@ Status checkAxesMask(const ir::ShapeContext& ctx, const char* what, uint32_t axe
     if (axes == 0)
         return ctx.error(std::string(what) + " bitmask is empty");
     if (rank < 32 && (axes >> rank) != 0)
-        return ctx.error(std::string(what) + " bitmask " + hex(axes) + " names axes beyond rank " + std::to_string(rank));
+        return ctx.error(
+            std::string(what) + " bitmask " + hex(axes) + " names axes beyond rank " + std::to_string(rank));
     if (exactlyOne && (axes & (axes - 1)) != 0)
         return ctx.error(std::string(what) + " bitmask " + hex(axes) + " must have exactly one bit set");
     return Status::ok();

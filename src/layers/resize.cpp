@@ -2,6 +2,7 @@
 
 #include "common/dims.h"
 #include "layers/checks.h"
+#include "layers/spatial_utils.h"
 
 #include <cmath>
 #include <limits>
@@ -32,7 +33,9 @@ Status ResizeParams::inferShapes(ir::ShapeContext& ctx) const
     if (const ir::TensorDesc* shape = ctx.input(1))
     {
         KILN_RETURN_IF_ERROR(checkInputType(ctx, 1, {nvinfer1::DataType::kINT32}));
-        const int64_t n = volume(shape->dims);
+        int64_t n = 1; // element count, saturating; -1 when unknown
+        for (int32_t i = 0; i < shape->dims.nbDims && i < nvinfer1::Dims::MAX_DIMS && n >= 0; ++i)
+            n = shape->dims.d[i] < 0 ? -1 : saturatingProduct(n, shape->dims.d[i]);
         if (!isValidRank(shape->dims) || (n >= 0 && n != count))
             return ctx.error("the output shape tensor (input 1) has dims " + toString(shape->dims) + ", expected "
                 + std::to_string(count) + " values");

@@ -15,8 +15,8 @@ Status ScaleParams::inferShapes(ir::ShapeContext& ctx) const
     KILN_RETURN_IF_ERROR(checkInputRank(ctx, 0, 1));
     const nvinfer1::Dims& dims = ctx.input(0)->dims;
     if (channelAxis < 0 || channelAxis >= dims.nbDims)
-        return ctx.error("channel axis " + std::to_string(channelAxis) + " is out of range for input dimensions "
-            + toString(dims));
+        return ctx.error(
+            "channel axis " + std::to_string(channelAxis) + " is out of range for input dimensions " + toString(dims));
 
     int64_t count = 1;
     if (mode != ScaleMode::kUNIFORM)
@@ -24,7 +24,8 @@ Status ScaleParams::inferShapes(ir::ShapeContext& ctx) const
         const int32_t end = mode == ScaleMode::kCHANNEL ? channelAxis + 1 : dims.nbDims;
         count = checkedVolume(dims, channelAxis, end);
         if (count < 0)
-            return ctx.error(std::string(mode == ScaleMode::kCHANNEL ? "the channel extent" : "the extents from the channel axis on")
+            return ctx.error(
+                std::string(mode == ScaleMode::kCHANNEL ? "the channel extent" : "the extents from the channel axis on")
                 + " must be known at build time (input dimensions " + toString(dims) + ")");
     }
     KILN_RETURN_IF_ERROR(checkWeights(ctx, "shift", shift, count, true));

@@ -57,8 +57,8 @@ Status resolveReshape(ir::ShapeContext& ctx, const ShuffleParams& p, const nvinf
         if (copy)
         {
             if (i >= t.nbDims)
-                return ctx.error("reshape dimension " + std::to_string(i) + " copies an input extent, but the input has rank "
-                    + std::to_string(t.nbDims));
+                return ctx.error("reshape dimension " + std::to_string(i)
+                    + " copies an input extent, but the input has rank " + std::to_string(t.nbDims));
             d = t.d[i];
             if (d < 0)
             {
@@ -97,13 +97,14 @@ Status resolveReshape(ir::ShapeContext& ctx, const ShuffleParams& p, const nvinf
         return Status::ok();
     if (inferAt >= 0)
     {
-        if (outKnown == 0 || inKnown % outKnown != 0)
-            return ctx.error("cannot infer the -1 of reshape dimensions " + toString(spec) + " for input dimensions "
-                + toString(t));
+        if (outKnown == 0 || inKnown % outKnown != 0 || inKnown / outKnown > INT32_MAX)
+            return ctx.error(
+                "cannot infer the -1 of reshape dimensions " + toString(spec) + " for input dimensions " + toString(t));
         r.d[inferAt] = static_cast<int32_t>(inKnown / outKnown);
     }
     else if (inKnown != outKnown)
-        return ctx.error("reshape dimensions " + toString(spec) + " change the volume of input dimensions " + toString(t));
+        return ctx.error(
+            "reshape dimensions " + toString(spec) + " change the volume of input dimensions " + toString(t));
     return Status::ok();
 }
 
@@ -139,8 +140,8 @@ Status ShuffleParams::inferShapes(ir::ShapeContext& ctx) const
         KILN_RETURN_IF_ERROR(resolveReshape(ctx, *this, spec, t, r));
 
     if (!isPermutation(secondTranspose, r.nbDims))
-        return ctx.error("second transpose " + permutationString(secondTranspose, r.nbDims) + " is not a permutation of "
-            + std::to_string(r.nbDims) + " axes");
+        return ctx.error("second transpose " + permutationString(secondTranspose, r.nbDims)
+            + " is not a permutation of " + std::to_string(r.nbDims) + " axes");
     ir::TensorDesc& out = ctx.output(0);
     out.type = in->type;
     out.dims = permuteDims(r, secondTranspose);
@@ -161,7 +162,8 @@ Status ShuffleParams::addBatchAxis()
     if (reshapeSet)
     {
         if (!isValidRank(reshapeDims) || reshapeDims.nbDims >= nvinfer1::Dims::MAX_DIMS)
-            return invalidArgument("Shuffle reshape dimensions " + toString(reshapeDims) + " leave no room for the batch axis");
+            return invalidArgument(
+                "Shuffle reshape dimensions " + toString(reshapeDims) + " leave no room for the batch axis");
         reshapeDims = prepend(reshapeDims, 0);
     }
     firstTranspose = shiftPermutation(firstTranspose);

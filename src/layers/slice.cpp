@@ -115,7 +115,8 @@ Status SliceParams::inferShapes(ir::ShapeContext& ctx) const
             unravelIndex(o, out, coords);
             int64_t src = 0;
             for (int32_t i = 0; i < rank; ++i)
-                src += sliceCoordinate(mode, s0[static_cast<size_t>(i)], st[static_cast<size_t>(i)], coords[i], in->dims.d[i])
+                src += sliceCoordinate(
+                           mode, s0[static_cast<size_t>(i)], st[static_cast<size_t>(i)], coords[i], in->dims.d[i])
                     * inStrides[i];
             values[static_cast<size_t>(o)] = (*in->values)[static_cast<size_t>(src)];
         }

@@ -46,7 +46,8 @@ bool isSameMode(PaddingMode mode)
 Dims filledDims(int32_t n, int32_t value)
 {
     Dims d{};
-    d.nbDims = std::max(0, std::min(n, Dims::MAX_DIMS));
+    const int32_t maxDims = Dims::MAX_DIMS; // a copy: std::min would odr-use the member
+    d.nbDims = std::max(0, std::min(n, maxDims));
     for (int32_t i = 0; i < d.nbDims; ++i)
         d.d[i] = value;
     return d;

@@ -50,6 +50,7 @@ public:
     void patchU32(size_t offset, uint32_t value);
     void patchU64(size_t offset, uint64_t value);
 
+    void reserve(size_t size) { mBytes.reserve(size); }
     size_t size() const { return mBytes.size(); }
     const uint8_t* data() const { return mBytes.data(); }
     //! Hands over the buffer; the writer is empty afterwards.

@@ -1,5 +1,7 @@
 #include "serialize/engine_plan.h"
 
+#include <cstring>
+
 namespace kiln::plan
 {
 
@@ -8,6 +10,8 @@ WeightsBlock::WeightsBlock(const backends::Allocator& allocator, uint64_t size)
     , mSize(size)
 {
     mData = static_cast<uint8_t*>(mAllocator.allocate(size));
+    if (mData)
+        std::memset(mData, 0, size); // alignment gaps must not carry stale bytes into engine files
 }
 
 WeightsBlock::~WeightsBlock()

@@ -225,6 +225,7 @@ std::vector<uint8_t> writeEngine(const plan::EnginePlan& plan)
 {
     const WeightsLayout layout = layoutWeights(plan);
     ByteWriter w;
+    w.reserve(layout.storedSize + 4096); // the weights dominate: one buffer, no copies while growing
     writeHeader(w, plan.device);
 
     size_t start = beginSection(w, kSectionIoProfiles);

@@ -209,7 +209,8 @@ void writeDims(ByteWriter& w, const nvinfer1::Dims& dims)
 {
     // An out-of-range rank is written as is (the reader rejects it) but never over-read here.
     w.i32(dims.nbDims);
-    const int32_t n = std::clamp(dims.nbDims, 0, nvinfer1::Dims::MAX_DIMS);
+    const int32_t maxDims = nvinfer1::Dims::MAX_DIMS; // a copy: std::clamp would odr-use the member
+    const int32_t n = std::clamp(dims.nbDims, 0, maxDims);
     for (int32_t i = 0; i < n; ++i)
         w.i32(dims.d[i]);
 }

@@ -178,3 +178,38 @@ TEST(Concatenation, InvalidParametersFailTheBuildNamingTheLayer)
 }
 
 } // namespace
+
+namespace
+{
+
+TEST(Concatenation, DynamicBatch)
+{
+    kiln::test::Rng rng(44);
+    NetworkHarness h;
+    const HostTensor a = kiln::test::randomTensor({3, 2}, rng);
+    const HostTensor b = kiln::test::randomTensor({3, 3}, rng);
+    ITensor* inputs[] = {h.input("a", a), h.input("b", b)};
+    inputs[0]->setDimensions(Dims2{-1, 2});
+    inputs[1]->setDimensions(Dims2{-1, 3});
+    IOptimizationProfile* profile = h.builder().createOptimizationProfile();
+    for (const char* name : {"a", "b"})
+    {
+        const int32_t cols = name[0] == 'a' ? 2 : 3;
+        profile->setDimensions(name, OptProfileSelector::kMIN, Dims2{1, cols});
+        profile->setDimensions(name, OptProfileSelector::kOPT, Dims2{3, cols});
+        profile->setDimensions(name, OptProfileSelector::kMAX, Dims2{8, cols});
+    }
+    h.config().addOptimizationProfile(profile);
+    IConcatenationLayer* layer = h.network().addConcatenation(inputs, 2);
+    layer->setAxis(1);
+    const Dims d = layer->getOutput(0)->getDimensions();
+    ASSERT_EQ(d.nbDims, 2);
+    EXPECT_EQ(d.d[0], -1);
+    EXPECT_EQ(d.d[1], 5);
+    h.markOutput(layer->getOutput(0));
+    const auto outs = h.run();
+    ASSERT_EQ(outs.size(), 1u);
+    kiln::test::expectClose(outs[0], {3, 5}, concatenated({a, b}, 1), 0, 0);
+}
+
+} // namespace

@@ -51,9 +51,9 @@ int64_t count(const Shape& s)
 //! both or neither broadcast each axis.
 std::vector<std::pair<Shape, Shape>> shapePairs(Rng& rng)
 {
-    std::vector<std::pair<Shape, Shape>> pairs = {{{5}, {5}}, {{1}, {7}}, {{7}, {1}}, {{2, 1}, {1, 3}}, {{1, 1}, {4, 5}},
-        {{2, 3, 4}, {1, 3, 1}}, {{3, 1, 5}, {1, 4, 1}}, {{2, 1, 3, 1}, {1, 4, 1, 5}}, {{2, 3, 1, 4, 5}, {1, 3, 6, 1, 1}},
-        {{1, 1, 1}, {1, 1, 1}}};
+    std::vector<std::pair<Shape, Shape>> pairs = {{{5}, {5}}, {{1}, {7}}, {{7}, {1}}, {{2, 1}, {1, 3}},
+        {{1, 1}, {4, 5}}, {{2, 3, 4}, {1, 3, 1}}, {{3, 1, 5}, {1, 4, 1}}, {{2, 1, 3, 1}, {1, 4, 1, 5}},
+        {{2, 3, 1, 4, 5}, {1, 3, 6, 1, 1}}, {{1, 1, 1}, {1, 1, 1}}};
     for (int k = 0; k < 6; ++k)
     {
         const int rank = rng.uniformInt(1, 5);
@@ -117,7 +117,8 @@ int64_t intReference(ElementWiseOperation op, int64_t a, int64_t b)
     case ElementWiseOperation::kMIN: return std::min(a, b);
     case ElementWiseOperation::kSUB: return a - b;
     case ElementWiseOperation::kDIV:
-    case ElementWiseOperation::kFLOOR_DIV: return b == 0 ? 0 : static_cast<int64_t>(std::floor(static_cast<double>(a) / b));
+    case ElementWiseOperation::kFLOOR_DIV:
+        return b == 0 ? 0 : static_cast<int64_t>(std::floor(static_cast<double>(a) / b));
     case ElementWiseOperation::kPOW:
     {
         if (b < 0)
@@ -136,7 +137,8 @@ const ElementWiseOperation kArithmetic[] = {ElementWiseOperation::kSUM, ElementW
     ElementWiseOperation::kPOW, ElementWiseOperation::kFLOOR_DIV};
 const ElementWiseOperation kComparisons[] = {
     ElementWiseOperation::kEQUAL, ElementWiseOperation::kGREATER, ElementWiseOperation::kLESS};
-const ElementWiseOperation kLogical[] = {ElementWiseOperation::kAND, ElementWiseOperation::kOR, ElementWiseOperation::kXOR};
+const ElementWiseOperation kLogical[] = {
+    ElementWiseOperation::kAND, ElementWiseOperation::kOR, ElementWiseOperation::kXOR};
 
 TEST(ElementWise, FloatArithmeticBroadcasts)
 {
@@ -160,8 +162,8 @@ TEST(ElementWise, FloatArithmeticBroadcasts)
             const Shape so = broadcastShape(sa, sb);
             std::vector<double> expected(static_cast<size_t>(count(so)));
             for (int64_t i = 0; i < count(so); ++i)
-                expected[static_cast<size_t>(i)]
-                    = floatReference(op, a.f[sourceIndex(so, sa, i)], b.f[sourceIndex(so, sb, i)]);
+                expected[static_cast<size_t>(i)] =
+                    floatReference(op, a.f[sourceIndex(so, sa, i)], b.f[sourceIndex(so, sb, i)]);
             kiln::test::expectClose(out, so, expected, 1e-5, 1e-5);
         }
     }
@@ -185,8 +187,8 @@ TEST(ElementWise, IntArithmeticBroadcasts)
             const Shape so = broadcastShape(sa, sb);
             std::vector<int32_t> expected(static_cast<size_t>(count(so)));
             for (int64_t i = 0; i < count(so); ++i)
-                expected[static_cast<size_t>(i)] = static_cast<int32_t>(
-                    intReference(op, a.i[sourceIndex(so, sa, i)], b.i[sourceIndex(so, sb, i)]));
+                expected[static_cast<size_t>(i)] =
+                    static_cast<int32_t>(intReference(op, a.i[sourceIndex(so, sa, i)], b.i[sourceIndex(so, sb, i)]));
             kiln::test::expectEqualInts(out, so, expected);
         }
     }
@@ -311,10 +313,7 @@ TEST(ElementWise, ImplicitBatchInputsAndConstantBroadcast)
         const std::vector<float> mean = kiln::test::randomFloats(6, rng);
         ITensor* in = h.input("x", x);
         ASSERT_NE(in, nullptr);
-        Dims cd{};
-        cd.nbDims = 2;
-        cd.d[0] = 2;
-        cd.d[1] = 3;
+        const Dims cd = HostTensor::zeros(DataType::kFLOAT, {2, 3}).apiDims();
         IConstantLayer* c = h.network().addConstant(cd, Weights{DataType::kFLOAT, mean.data(), 6});
         ASSERT_NE(c, nullptr);
         IElementWiseLayer* layer = h.network().addElementWise(*in, *c->getOutput(0), ElementWiseOperation::kSUB);
@@ -342,16 +341,15 @@ TEST(ElementWise, ShapeValuesFeedAReshape)
     ASSERT_NE(shape, nullptr);
     const int32_t divisor[] = {2, 1, 1};
     const int32_t factor[] = {1, 1, 2};
-    Dims d1{};
-    d1.nbDims = 1;
-    d1.d[0] = 3;
+    const Dims d1 = HostTensor::zeros(DataType::kINT32, {3}).apiDims();
     IConstantLayer* cDiv = h.network().addConstant(d1, Weights{DataType::kINT32, divisor, 3});
     IConstantLayer* cMul = h.network().addConstant(d1, Weights{DataType::kINT32, factor, 3});
     ASSERT_TRUE(cDiv && cMul);
-    IElementWiseLayer* div
-        = h.network().addElementWise(*shape->getOutput(0), *cDiv->getOutput(0), ElementWiseOperation::kFLOOR_DIV);
+    IElementWiseLayer* div =
+        h.network().addElementWise(*shape->getOutput(0), *cDiv->getOutput(0), ElementWiseOperation::kFLOOR_DIV);
     ASSERT_NE(div, nullptr);
-    IElementWiseLayer* mul = h.network().addElementWise(*div->getOutput(0), *cMul->getOutput(0), ElementWiseOperation::kPROD);
+    IElementWiseLayer* mul =
+        h.network().addElementWise(*div->getOutput(0), *cMul->getOutput(0), ElementWiseOperation::kPROD);
     ASSERT_NE(mul, nullptr);
     EXPECT_EQ(mul->getOutput(0)->getType(), DataType::kINT32);
     IShuffleLayer* reshape = h.network().addShuffle(*in);

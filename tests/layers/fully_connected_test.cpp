@@ -3,6 +3,8 @@
 // invalid parameters.
 #include "support/harness.h"
 
+#include <cstring>
+
 using namespace nvinfer1;
 using kiln::test::HostTensor;
 using kiln::test::NetworkHarness;
@@ -11,7 +13,8 @@ namespace
 {
 
 //! y[m, k] = sum_v x[m, v]·w[k, v] + bias[k], with V the volume of the last three dims.
-std::vector<double> fullyConnected(const HostTensor& x, const std::vector<float>& w, const std::vector<float>& bias, int32_t k)
+std::vector<double> fullyConnected(
+    const HostTensor& x, const std::vector<float>& w, const std::vector<float>& bias, int32_t k)
 {
     const size_t r = x.dims.size();
     const int64_t v = int64_t(x.dims[r - 3]) * x.dims[r - 2] * x.dims[r - 1];
@@ -26,6 +29,18 @@ std::vector<double> fullyConnected(const HostTensor& x, const std::vector<float>
             out.push_back(acc);
         }
     return out;
+}
+
+//! IEEE binary16 bits of a value exactly representable in it (normal range or 0).
+uint16_t exactHalf(float v)
+{
+    uint32_t bits = 0;
+    std::memcpy(&bits, &v, 4);
+    const uint32_t sign = (bits >> 16) & 0x8000u;
+    if ((bits & 0x7fffffffu) == 0)
+        return static_cast<uint16_t>(sign);
+    const int32_t exponent = static_cast<int32_t>((bits >> 23) & 0xffu) - 127 + 15;
+    return static_cast<uint16_t>(sign | (static_cast<uint32_t>(exponent) << 10) | ((bits >> 13) & 0x3ffu));
 }
 
 class FullyConnectedTest : public ::testing::TestWithParam<std::tuple<bool, bool>>
@@ -55,7 +70,8 @@ TEST_P(FullyConnectedTest, MatchesReference)
         const std::vector<float> w = kiln::test::randomFloats(v * s.k, rng);
         const std::vector<float> bias = withBias ? kiln::test::randomFloats(s.k, rng) : std::vector<float>{};
         IFullyConnectedLayer* layer = h.network().addFullyConnected(*h.input("x", x), s.k,
-            Weights{DataType::kFLOAT, w.data(), v * s.k}, Weights{DataType::kFLOAT, withBias ? bias.data() : nullptr, s.k * withBias});
+            Weights{DataType::kFLOAT, w.data(), v * s.k},
+            Weights{DataType::kFLOAT, withBias ? bias.data() : nullptr, s.k * withBias});
         ASSERT_NE(layer, nullptr);
         EXPECT_EQ(layer->getType(), LayerType::kFULLY_CONNECTED);
         EXPECT_EQ(layer->getNbOutputChannels(), s.k);
@@ -97,6 +113,32 @@ TEST(FullyConnected, SettersReplaceParameters)
     kiln::test::expectClose(outs[0], {2, 4, 1, 1}, fullyConnected(x, w2, b2, 4), 1e-5, 1e-5);
 }
 
+TEST(FullyConnected, HalfWeightsGiveTheSameResultAsFloat)
+{
+    kiln::test::Rng rng(93);
+    NetworkHarness h(false);
+    h.setBatch(2);
+    const HostTensor x = kiln::test::randomTensor({2, 4, 3, 3}, rng);
+    std::vector<float> w, b;
+    std::vector<uint16_t> wh, bh;
+    for (int32_t i = 0; i < 36 * 6; ++i)
+    {
+        w.push_back(static_cast<float>(rng.uniformInt(-32, 32)) / 16.f);
+        wh.push_back(exactHalf(w.back()));
+    }
+    for (int32_t i = 0; i < 6; ++i)
+    {
+        b.push_back(static_cast<float>(rng.uniformInt(-32, 32)) / 16.f);
+        bh.push_back(exactHalf(b.back()));
+    }
+    IFullyConnectedLayer* layer = h.network().addFullyConnected(
+        *h.input("x", x), 6, Weights{DataType::kHALF, wh.data(), 36 * 6}, Weights{DataType::kHALF, bh.data(), 6});
+    h.markOutput(layer->getOutput(0));
+    const auto outs = h.run();
+    ASSERT_EQ(outs.size(), 1u);
+    kiln::test::expectClose(outs[0], {2, 6, 1, 1}, fullyConnected(x, w, b, 6), 1e-5, 1e-5);
+}
+
 TEST(FullyConnected, InvalidParametersFailTheBuildNamingTheLayer)
 {
     static const float kValues[64] = {};
@@ -110,18 +152,23 @@ TEST(FullyConnected, InvalidParametersFailTheBuildNamingTheLayer)
         const char* message;
     };
     const std::vector<Case> cases = {
-        {"short_kernel", {1, 3, 2, 2}, 2, Weights{DataType::kFLOAT, kValues, 23}, Weights{DataType::kFLOAT, nullptr, 0}, "expected 24"},
-        {"long_bias", {1, 3, 2, 2}, 2, Weights{DataType::kFLOAT, kValues, 24}, Weights{DataType::kFLOAT, kValues, 3}, "expected 2"},
-        {"int_kernel", {1, 3, 2, 2}, 2, Weights{DataType::kINT32, kInts, 24}, Weights{DataType::kFLOAT, nullptr, 0}, "INT32"},
-        {"rank_two", {4, 6}, 2, Weights{DataType::kFLOAT, kValues, 12}, Weights{DataType::kFLOAT, nullptr, 0}, "rank 2"},
-        {"zero_outputs", {1, 3, 2, 2}, 0, Weights{DataType::kFLOAT, kValues, 24}, Weights{DataType::kFLOAT, nullptr, 0}, "positive"},
+        {"short_kernel", {1, 3, 2, 2}, 2, Weights{DataType::kFLOAT, kValues, 23}, Weights{DataType::kFLOAT, nullptr, 0},
+            "expected 24"},
+        {"long_bias", {1, 3, 2, 2}, 2, Weights{DataType::kFLOAT, kValues, 24}, Weights{DataType::kFLOAT, kValues, 3},
+            "expected 2"},
+        {"int_kernel", {1, 3, 2, 2}, 2, Weights{DataType::kINT32, kInts, 24}, Weights{DataType::kFLOAT, nullptr, 0},
+            "INT32"},
+        {"rank_two", {4, 6}, 2, Weights{DataType::kFLOAT, kValues, 12}, Weights{DataType::kFLOAT, nullptr, 0},
+            "rank 2"},
+        {"zero_outputs", {1, 3, 2, 2}, 0, Weights{DataType::kFLOAT, kValues, 24}, Weights{DataType::kFLOAT, nullptr, 0},
+            "positive"},
     };
     for (const Case& c : cases)
     {
         NetworkHarness h;
         h.logger().expectErrors();
-        IFullyConnectedLayer* layer
-            = h.network().addFullyConnected(*h.input("x", HostTensor::zeros(DataType::kFLOAT, c.dims)), 2, c.kernel, c.bias);
+        IFullyConnectedLayer* layer = h.network().addFullyConnected(
+            *h.input("x", HostTensor::zeros(DataType::kFLOAT, c.dims)), 2, c.kernel, c.bias);
         ASSERT_NE(layer, nullptr) << c.name;
         layer->setName(c.name);
         layer->setNbOutputChannels(c.k);

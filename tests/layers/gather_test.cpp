@@ -28,8 +28,8 @@ int64_t product(const std::vector<int32_t>& d, size_t begin, size_t end)
 
 //! Gather with \p lead leading element-wise dims (0 or 1, an extent of 1 broadcast).
 //! Out-of-range indices give 0 (Kiln's documented choice).
-std::vector<double> gathered(const HostTensor& data, const HostTensor& indices, size_t axis, size_t lead,
-    std::vector<int32_t>& outDims)
+std::vector<double> gathered(
+    const HostTensor& data, const HostTensor& indices, size_t axis, size_t lead, std::vector<int32_t>& outDims)
 {
     const int64_t e = lead ? std::max(data.dims[0], indices.dims[0]) : 1;
     const int64_t outer = product(data.dims, lead, axis);
@@ -39,7 +39,8 @@ std::vector<double> gathered(const HostTensor& data, const HostTensor& indices, 
     outDims.clear();
     if (lead)
         outDims.push_back(static_cast<int32_t>(e));
-    outDims.insert(outDims.end(), data.dims.begin() + static_cast<long>(lead), data.dims.begin() + static_cast<long>(axis));
+    outDims.insert(
+        outDims.end(), data.dims.begin() + static_cast<long>(lead), data.dims.begin() + static_cast<long>(axis));
     outDims.insert(outDims.end(), indices.dims.begin() + static_cast<long>(lead), indices.dims.end());
     outDims.insert(outDims.end(), data.dims.begin() + static_cast<long>(axis) + 1, data.dims.end());
     std::vector<double> out;
@@ -94,7 +95,9 @@ TEST(Gather, EveryAxisAndIndicesRankExplicitBatch)
                 if (indexDims.empty())
                 {
                     // A scalar index as a rank-0 constant.
-                    idx = h.network().addConstant(dimsOf({}), Weights{DataType::kINT32, indices.i.data(), 1})->getOutput(0);
+                    idx = h.network()
+                              .addConstant(dimsOf({}), Weights{DataType::kINT32, indices.i.data(), 1})
+                              ->getOutput(0);
                 }
                 else
                     idx = h.input("indices", indices);

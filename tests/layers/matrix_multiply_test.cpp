@@ -11,7 +11,8 @@ namespace
 
 //! Operand dims for batch dims \p batch and an op(X) of rows×cols; the vector form keeps only
 //! the reduction extent (cols of the left operand, rows of the right one).
-std::vector<int32_t> operandDims(const std::vector<int32_t>& batch, MatrixOperation op, int32_t rows, int32_t cols, bool left)
+std::vector<int32_t> operandDims(
+    const std::vector<int32_t>& batch, MatrixOperation op, int32_t rows, int32_t cols, bool left)
 {
     std::vector<int32_t> d = batch;
     if (op == MatrixOperation::kNONE)
@@ -61,11 +62,11 @@ std::vector<double> multiplied(const HostTensor& a, MatrixOperation op0, const H
                 for (int32_t t = 0; t < k; ++t)
                 {
                     const double av = op0 == MatrixOperation::kNONE ? pa[i * k + t]
-                        : op0 == MatrixOperation::kTRANSPOSE       ? pa[t * m + i]
-                                                                   : pa[t];
+                        : op0 == MatrixOperation::kTRANSPOSE        ? pa[t * m + i]
+                                                                    : pa[t];
                     const double bv = op1 == MatrixOperation::kNONE ? pb[t * n + j]
-                        : op1 == MatrixOperation::kTRANSPOSE       ? pb[j * k + t]
-                                                                   : pb[t];
+                        : op1 == MatrixOperation::kTRANSPOSE        ? pb[j * k + t]
+                                                                    : pb[t];
                     acc += av * bv;
                 }
                 out.push_back(acc);
@@ -133,8 +134,8 @@ TEST(MatrixMultiply, ImplicitBatchWithAConstantOperand)
     const HostTensor x = kiln::test::randomTensor({3, 4, 6}, rng);
     const HostTensor w = kiln::test::randomTensor({1, 6, 5}, rng);
     IConstantLayer* c = h.network().addConstant(Dims2{6, 5}, Weights{DataType::kFLOAT, w.f.data(), 30});
-    IMatrixMultiplyLayer* layer
-        = h.network().addMatrixMultiply(*h.input("x", x), MatrixOperation::kNONE, *c->getOutput(0), MatrixOperation::kNONE);
+    IMatrixMultiplyLayer* layer = h.network().addMatrixMultiply(
+        *h.input("x", x), MatrixOperation::kNONE, *c->getOutput(0), MatrixOperation::kNONE);
     const Dims d = layer->getOutput(0)->getDimensions();
     ASSERT_EQ(d.nbDims, 2);
     EXPECT_EQ(d.d[0], 4);
@@ -143,8 +144,8 @@ TEST(MatrixMultiply, ImplicitBatchWithAConstantOperand)
     const auto outs = h.run();
     ASSERT_EQ(outs.size(), 1u);
     std::vector<int32_t> outDims;
-    const std::vector<double> expected
-        = multiplied(x, MatrixOperation::kNONE, w, MatrixOperation::kNONE, {3}, {1}, 4, 6, 5, outDims);
+    const std::vector<double> expected = multiplied(
+        x, MatrixOperation::kNONE, w, MatrixOperation::kNONE, {3}, {1}, 4, 6, 5, outDims);
     kiln::test::expectClose(outs[0], outDims, expected, 1e-5, 1e-5);
 }
 
@@ -164,8 +165,8 @@ TEST(MatrixMultiply, DeprecatedTransposeForms)
     const auto outs = h.run();
     ASSERT_EQ(outs.size(), 1u);
     std::vector<int32_t> outDims;
-    const std::vector<double> expected
-        = multiplied(a, MatrixOperation::kTRANSPOSE, b, MatrixOperation::kNONE, {}, {}, 3, 4, 2, outDims);
+    const std::vector<double> expected = multiplied(
+        a, MatrixOperation::kTRANSPOSE, b, MatrixOperation::kNONE, {}, {}, 3, 4, 2, outDims);
     kiln::test::expectClose(outs[0], outDims, expected, 1e-5, 1e-5);
 }
 
@@ -182,17 +183,19 @@ TEST(MatrixMultiply, InvalidInputsFailTheBuildNamingTheLayer)
     const std::vector<Case> cases = {
         {"k_mismatch", {2, 3}, {4, 5}, MatrixOperation::kNONE, MatrixOperation::kNONE, DataType::kFLOAT, "reduction"},
         {"batch_rank", {2, 2, 3}, {3, 5}, MatrixOperation::kNONE, MatrixOperation::kNONE, DataType::kFLOAT, "batch"},
-        {"batch_extent", {2, 2, 3}, {3, 3, 5}, MatrixOperation::kNONE, MatrixOperation::kNONE, DataType::kFLOAT, "broadcast"},
+        {"batch_extent", {2, 2, 3}, {3, 3, 5}, MatrixOperation::kNONE, MatrixOperation::kNONE, DataType::kFLOAT,
+            "broadcast"},
         {"vector_rank", {2, 3}, {3}, MatrixOperation::kVECTOR, MatrixOperation::kVECTOR, DataType::kFLOAT, "batch"},
         {"int_input", {2, 3}, {3, 2}, MatrixOperation::kNONE, MatrixOperation::kNONE, DataType::kINT32, "INT32"},
-        {"bad_op", {2, 3}, {3, 2}, static_cast<MatrixOperation>(5), MatrixOperation::kNONE, DataType::kFLOAT, "operation"},
+        {"bad_op", {2, 3}, {3, 2}, static_cast<MatrixOperation>(5), MatrixOperation::kNONE, DataType::kFLOAT,
+            "operation"},
     };
     for (const Case& c : cases)
     {
         NetworkHarness h;
         h.logger().expectErrors();
-        IMatrixMultiplyLayer* layer = h.network().addMatrixMultiply(*h.input("a", HostTensor::zeros(c.type, c.a)), c.op0,
-            *h.input("b", HostTensor::zeros(c.type, c.b)), c.op1);
+        IMatrixMultiplyLayer* layer = h.network().addMatrixMultiply(
+            *h.input("a", HostTensor::zeros(c.type, c.a)), c.op0, *h.input("b", HostTensor::zeros(c.type, c.b)), c.op1);
         ASSERT_NE(layer, nullptr) << c.name;
         layer->setName(c.name);
         h.network().markOutput(*layer->getOutput(0));

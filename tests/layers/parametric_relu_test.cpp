@@ -41,7 +41,8 @@ TEST(ParametricReLU, SlopeBroadcasts)
     Rng rng(701);
     SCOPED_TRACE("seed " + std::to_string(rng.seed()));
     const std::vector<std::pair<Shape, Shape>> cases = {{{6}, {6}}, {{6}, {1}}, {{2, 3, 4, 5}, {1, 3, 1, 1}},
-        {{2, 3, 4, 5}, {2, 3, 4, 5}}, {{2, 3, 4, 5}, {1, 1, 1, 1}}, {{3, 1, 4}, {1, 5, 1}}, {{2, 2, 3, 1, 4}, {1, 2, 1, 3, 4}}};
+        {{2, 3, 4, 5}, {2, 3, 4, 5}}, {{2, 3, 4, 5}, {1, 1, 1, 1}}, {{3, 1, 4}, {1, 5, 1}},
+        {{2, 2, 3, 1, 4}, {1, 2, 1, 3, 4}}};
     for (const auto& [sx, ss] : cases)
     {
         NetworkHarness h;

@@ -3,6 +3,7 @@
 // INT32, shape-tensor values and bad parameters.
 #include "support/harness.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 
@@ -15,8 +16,8 @@ using Shape = std::vector<int32_t>;
 namespace
 {
 
-const ReduceOperation kOps[]
-    = {ReduceOperation::kSUM, ReduceOperation::kPROD, ReduceOperation::kMAX, ReduceOperation::kMIN, ReduceOperation::kAVG};
+const ReduceOperation kOps[] = {
+    ReduceOperation::kSUM, ReduceOperation::kPROD, ReduceOperation::kMAX, ReduceOperation::kMIN, ReduceOperation::kAVG};
 
 Shape reducedShape(const Shape& dims, uint32_t axes, bool keep)
 {
@@ -36,7 +37,8 @@ std::vector<double> reference(ReduceOperation op, const Shape& dims, uint32_t ax
     int64_t nOut = 1, nReduced = 1;
     for (size_t i = 0; i < dims.size(); ++i)
         ((axes >> i) & 1u ? nReduced : nOut) *= dims[i];
-    const double init = op == ReduceOperation::kPROD ? 1.0 : op == ReduceOperation::kMAX ? -INFINITY
+    const double init = op == ReduceOperation::kPROD ? 1.0
+        : op == ReduceOperation::kMAX                ? -INFINITY
         : op == ReduceOperation::kMIN                ? INFINITY
                                                      : 0.0;
     std::vector<double> out(static_cast<size_t>(nOut), init);
@@ -87,6 +89,11 @@ HostTensor runReduce(bool explicitBatch, const HostTensor& x, ReduceOperation op
     EXPECT_EQ(layer->getOperation(), op);
     EXPECT_EQ(layer->getReduceAxes(), axes);
     EXPECT_EQ(layer->getKeepDimensions(), keep);
+    // At API time the dims leave the implicit batch out.
+    const Shape apiIn(x.dims.begin() + (explicitBatch ? 0 : 1), x.dims.end());
+    const Shape apiOut = reducedShape(apiIn, axes, keep);
+    const Dims d = layer->getOutput(0)->getDimensions();
+    EXPECT_EQ(Shape(d.d, d.d + std::max(d.nbDims, 0)), apiOut);
     h.markOutput(layer->getOutput(0));
     const auto outs = h.run();
     return outs.empty() ? HostTensor{} : outs[0];
@@ -101,8 +108,8 @@ TEST(Reduce, EveryAxisCombinationRank3)
         for (uint32_t axes = 1; axes < 8; ++axes)
             for (bool keep : {false, true})
             {
-                SCOPED_TRACE("op " + std::to_string(static_cast<int>(op)) + " axes " + std::to_string(axes)
-                    + " keep " + std::to_string(keep));
+                SCOPED_TRACE("op " + std::to_string(static_cast<int>(op)) + " axes " + std::to_string(axes) + " keep "
+                    + std::to_string(keep));
                 // Products of values near 1 stay well inside float range.
                 const HostTensor x = op == ReduceOperation::kPROD ? kiln::test::randomTensor(dims, rng, 0.7f, 1.3f)
                                                                   : kiln::test::randomTensor(dims, rng, -2.f, 2.f);
@@ -153,7 +160,8 @@ TEST(Reduce, IntOperations)
     Rng rng(504);
     SCOPED_TRACE("seed " + std::to_string(rng.seed()));
     const Shape dims = {2, 3, 4};
-    for (ReduceOperation op : {ReduceOperation::kSUM, ReduceOperation::kPROD, ReduceOperation::kMAX, ReduceOperation::kMIN})
+    for (ReduceOperation op :
+        {ReduceOperation::kSUM, ReduceOperation::kPROD, ReduceOperation::kMAX, ReduceOperation::kMIN})
         for (uint32_t axes : {1u, 2u, 4u, 5u, 7u})
         {
             const HostTensor x = kiln::test::randomInts(dims, rng, -3, 3);
@@ -169,8 +177,8 @@ TEST(Reduce, LongSumIsAccurate)
     Rng rng(505);
     const HostTensor x = kiln::test::randomTensor({2, 100000}, rng, 0.f, 1.f);
     const HostTensor out = runReduce(true, x, ReduceOperation::kAVG, 2u, true);
-    kiln::test::expectClose(out, {2, 1}, reference(ReduceOperation::kAVG, x.dims, 2u, std::vector<double>(x.f.begin(), x.f.end())),
-        1e-6, 0);
+    kiln::test::expectClose(out, {2, 1},
+        reference(ReduceOperation::kAVG, x.dims, 2u, std::vector<double>(x.f.begin(), x.f.end())), 1e-6, 0);
 }
 
 TEST(Reduce, ShapeValuesFeedAReshape)
@@ -195,6 +203,19 @@ TEST(Reduce, ShapeValuesFeedAReshape)
     const auto outs = h.run();
     ASSERT_EQ(outs.size(), 1u);
     kiln::test::expectClose(outs[0], {24}, std::vector<double>(x.f.begin(), x.f.end()), 0, 0);
+}
+
+TEST(Reduce, EmptyReducedAxisGivesTheIdentity)
+{
+    const std::pair<ReduceOperation, double> cases[] = {{ReduceOperation::kSUM, 0.0}, {ReduceOperation::kPROD, 1.0},
+        {ReduceOperation::kMAX, -INFINITY}, {ReduceOperation::kMIN, INFINITY}};
+    for (const auto& [op, identity] : cases)
+    {
+        const HostTensor out = runReduce(true, HostTensor::floats({2, 0, 3}, {}), op, 2u, false);
+        kiln::test::expectClose(out, {2, 3}, std::vector<double>(6, identity));
+        // Keeping the empty axis instead gives an empty output.
+        kiln::test::expectClose(runReduce(true, HostTensor::floats({2, 0, 3}, {}), op, 4u, true), {2, 0, 1}, {});
+    }
 }
 
 void expectRejected(const HostTensor& x, ReduceOperation op, uint32_t axes, const char* name)

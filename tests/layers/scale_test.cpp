@@ -54,13 +54,17 @@ TEST(Scale, AllModesAndWeightCombinations)
                 SCOPED_TRACE("explicit " + std::to_string(v.explicitBatch) + " axis " + std::to_string(v.channelAxis)
                     + " mode " + std::to_string(static_cast<int>(mode)) + " weights " + std::to_string(present));
                 // The channel axis counted with the batch.
-                const size_t axis = v.channelAxis < 0 ? 1 : static_cast<size_t>(v.channelAxis) + (v.explicitBatch ? 0 : 1);
+                const size_t axis =
+                    v.channelAxis < 0 ? 1 : static_cast<size_t>(v.channelAxis) + (v.explicitBatch ? 0 : 1);
                 const int64_t count = mode == ScaleMode::kUNIFORM ? 1
                     : mode == ScaleMode::kCHANNEL                 ? v.dims[axis]
                                                                   : product(v.dims, axis, v.dims.size());
-                const std::vector<float> shift = present & 1 ? kiln::test::randomFloats(count, rng, 0.f, 1.f) : std::vector<float>{};
-                const std::vector<float> scale = present & 2 ? kiln::test::randomFloats(count, rng, 0.5f, 1.5f) : std::vector<float>{};
-                const std::vector<float> power = present & 4 ? kiln::test::randomFloats(count, rng, -1.f, 2.f) : std::vector<float>{};
+                const std::vector<float> shift =
+                    present & 1 ? kiln::test::randomFloats(count, rng, 0.f, 1.f) : std::vector<float>{};
+                const std::vector<float> scale =
+                    present & 2 ? kiln::test::randomFloats(count, rng, 0.5f, 1.5f) : std::vector<float>{};
+                const std::vector<float> power =
+                    present & 4 ? kiln::test::randomFloats(count, rng, -1.f, 2.f) : std::vector<float>{};
                 const auto weights = [](const std::vector<float>& w) {
                     return Weights{DataType::kFLOAT, w.empty() ? nullptr : w.data(), static_cast<int64_t>(w.size())};
                 };
@@ -157,26 +161,21 @@ TEST(Scale, BadWeightsAreReportedWithTheLayerName)
     static const float w[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     const Weights none{DataType::kFLOAT, nullptr, 0};
     const auto f = [](int64_t n) { return Weights{DataType::kFLOAT, w, n}; };
-    expectRejected(true, {1, 3, 2, 2}, "scale_uniform_two", [&](INetworkDefinition& n, ITensor& x) {
-        return n.addScale(x, ScaleMode::kUNIFORM, f(2), none, none);
-    });
-    expectRejected(true, {1, 3, 2, 2}, "scale_channel_four", [&](INetworkDefinition& n, ITensor& x) {
-        return n.addScale(x, ScaleMode::kCHANNEL, none, f(4), none);
-    });
+    expectRejected(true, {1, 3, 2, 2}, "scale_uniform_two",
+        [&](INetworkDefinition& n, ITensor& x) { return n.addScale(x, ScaleMode::kUNIFORM, f(2), none, none); });
+    expectRejected(true, {1, 3, 2, 2}, "scale_channel_four",
+        [&](INetworkDefinition& n, ITensor& x) { return n.addScale(x, ScaleMode::kCHANNEL, none, f(4), none); });
     // Implicit batch: the channel is the first axis of {3, 2, 2}; 2 power values do not fit.
-    expectRejected(false, {1, 3, 2, 2}, "scale_implicit_channel", [&](INetworkDefinition& n, ITensor& x) {
-        return n.addScale(x, ScaleMode::kCHANNEL, none, none, f(2));
-    });
-    expectRejected(true, {1, 2, 2, 2}, "scale_elementwise_seven", [&](INetworkDefinition& n, ITensor& x) {
-        return n.addScale(x, ScaleMode::kELEMENTWISE, f(7), none, none);
-    });
+    expectRejected(false, {1, 3, 2, 2}, "scale_implicit_channel",
+        [&](INetworkDefinition& n, ITensor& x) { return n.addScale(x, ScaleMode::kCHANNEL, none, none, f(2)); });
+    expectRejected(true, {1, 2, 2, 2}, "scale_elementwise_seven",
+        [&](INetworkDefinition& n, ITensor& x) { return n.addScale(x, ScaleMode::kELEMENTWISE, f(7), none, none); });
     expectRejected(true, {1, 3, 2, 2}, "scale_int_weights", [&](INetworkDefinition& n, ITensor& x) {
         static const int32_t ints[3] = {1, 2, 3};
         return n.addScale(x, ScaleMode::kCHANNEL, Weights{DataType::kINT32, ints, 3}, none, none);
     });
-    expectRejected(true, {2, 3}, "scale_axis_beyond_rank", [&](INetworkDefinition& n, ITensor& x) {
-        return n.addScaleNd(x, ScaleMode::kUNIFORM, f(1), none, none, 2);
-    });
+    expectRejected(true, {2, 3}, "scale_axis_beyond_rank",
+        [&](INetworkDefinition& n, ITensor& x) { return n.addScaleNd(x, ScaleMode::kUNIFORM, f(1), none, none, 2); });
     expectRejected(true, {1, 3, 2, 2}, "scale_bad_mode", [&](INetworkDefinition& n, ITensor& x) {
         IScaleLayer* l = n.addScale(x, ScaleMode::kUNIFORM, f(1), none, none);
         l->setMode(static_cast<ScaleMode>(3));
@@ -193,7 +192,8 @@ TEST(Scale, BadArgumentsFailAtAdd)
     const Weights none{DataType::kFLOAT, nullptr, 0};
     EXPECT_EQ(h.network().addScale(*in, static_cast<ScaleMode>(7), none, none, none), nullptr);
     EXPECT_EQ(h.network().addScaleNd(*in, ScaleMode::kUNIFORM, none, none, none, -1), nullptr);
-    EXPECT_EQ(h.network().addScale(*in, ScaleMode::kUNIFORM, Weights{DataType::kFLOAT, nullptr, 1}, none, none), nullptr);
+    EXPECT_EQ(
+        h.network().addScale(*in, ScaleMode::kUNIFORM, Weights{DataType::kFLOAT, nullptr, 1}, none, none), nullptr);
     EXPECT_TRUE(h.logger().hasError("addScale")) << h.logger().errors();
 }
 

@@ -48,9 +48,9 @@ HostTensor randomBools(const Shape& dims, Rng& rng)
 //! Three equal-rank shapes where each axis is full in a random subset of them (1 elsewhere).
 std::vector<std::array<Shape, 3>> shapeTriples(Rng& rng)
 {
-    std::vector<std::array<Shape, 3>> triples
-        = {{Shape{5}, Shape{5}, Shape{5}}, {Shape{1}, Shape{4}, Shape{1}}, {Shape{2, 3}, Shape{1, 3}, Shape{2, 1}},
-            {Shape{1, 1, 4}, Shape{3, 1, 1}, Shape{1, 2, 1}}, {Shape{2, 1, 3, 1}, Shape{1, 4, 1, 1}, Shape{1, 1, 1, 5}}};
+    std::vector<std::array<Shape, 3>> triples = {{Shape{5}, Shape{5}, Shape{5}}, {Shape{1}, Shape{4}, Shape{1}},
+        {Shape{2, 3}, Shape{1, 3}, Shape{2, 1}}, {Shape{1, 1, 4}, Shape{3, 1, 1}, Shape{1, 2, 1}},
+        {Shape{2, 1, 3, 1}, Shape{1, 4, 1, 1}, Shape{1, 1, 1, 5}}};
     for (int k = 0; k < 5; ++k)
     {
         const int rank = rng.uniformInt(1, 5);
@@ -74,8 +74,10 @@ TEST(Select, BroadcastsThreeWays)
         for (const auto& [sc, sa, sb] : shapeTriples(rng))
         {
             const HostTensor c = randomBools(sc, rng);
-            const HostTensor a = type == DataType::kFLOAT ? kiln::test::randomTensor(sa, rng) : kiln::test::randomInts(sa, rng, -100, 100);
-            const HostTensor b = type == DataType::kFLOAT ? kiln::test::randomTensor(sb, rng) : kiln::test::randomInts(sb, rng, -100, 100);
+            const HostTensor a = type == DataType::kFLOAT ? kiln::test::randomTensor(sa, rng)
+                                                          : kiln::test::randomInts(sa, rng, -100, 100);
+            const HostTensor b = type == DataType::kFLOAT ? kiln::test::randomTensor(sb, rng)
+                                                          : kiln::test::randomInts(sb, rng, -100, 100);
             NetworkHarness h;
             ITensor* tc = h.input("c", c);
             ITensor* ta = h.input("a", a);

@@ -31,7 +31,8 @@ std::vector<int32_t> permuted(const std::vector<int32_t>& dims, const std::vecto
 }
 
 //! out[c] = x[ic] with ic[perm[i]] = c[i].
-std::vector<double> transposed(const std::vector<double>& x, const std::vector<int32_t>& dims, const std::vector<int32_t>& perm)
+std::vector<double> transposed(
+    const std::vector<double>& x, const std::vector<int32_t>& dims, const std::vector<int32_t>& perm)
 {
     const size_t rank = dims.size();
     std::vector<int64_t> strides(rank, 1);
@@ -61,6 +62,14 @@ std::vector<double> asDoubles(const HostTensor& t)
     if (t.type == DataType::kINT32)
         return std::vector<double>(t.i.begin(), t.i.end());
     return std::vector<double>(t.f.begin(), t.f.end());
+}
+
+Dims toDims(const std::vector<int32_t>& v)
+{
+    Dims d{};
+    for (int32_t e : v)
+        d.d[d.nbDims++] = e;
+    return d;
 }
 
 Permutation toPermutation(const std::vector<int32_t>& perm)
@@ -163,7 +172,7 @@ TEST(Shuffle, ReshapeWithPlaceholdersAndInference)
         const HostTensor x = kiln::test::randomTensor(c.input, rng);
         IShuffleLayer* layer = h.network().addShuffle(*h.input("x", x));
         layer->setFirstTranspose(toPermutation(c.first));
-        layer->setReshapeDimensions(HostTensor::zeros(DataType::kFLOAT, c.reshape).apiDims());
+        layer->setReshapeDimensions(toDims(c.reshape));
         layer->setZeroIsPlaceholder(c.zeroIsPlaceholder);
         EXPECT_EQ(layer->getZeroIsPlaceholder(), c.zeroIsPlaceholder);
         EXPECT_EQ(layer->getReshapeDimensions().nbDims, static_cast<int32_t>(c.reshape.size()));
@@ -313,6 +322,36 @@ TEST(Shuffle, ShapeTensorReshapeNeedsExplicitBatch)
     h.network().markOutput(*layer->getOutput(0));
     EXPECT_EQ(h.build(), nullptr);
     EXPECT_TRUE(h.logger().hasError("implicit_reshape")) << h.logger().errors();
+}
+
+} // namespace
+
+namespace
+{
+
+TEST(Shuffle, DynamicBatchReshapeInfersTheRest)
+{
+    // [-1, 3, 4, 5] reshaped to [0, -1]: the unknown batch cancels, so the -1 is 60 at build time.
+    kiln::test::Rng rng(36);
+    NetworkHarness h;
+    const HostTensor x = kiln::test::randomTensor({2, 3, 4, 5}, rng);
+    ITensor* in = h.input("x", x);
+    in->setDimensions(Dims4{-1, 3, 4, 5});
+    IOptimizationProfile* profile = h.builder().createOptimizationProfile();
+    profile->setDimensions("x", OptProfileSelector::kMIN, Dims4{1, 3, 4, 5});
+    profile->setDimensions("x", OptProfileSelector::kOPT, Dims4{2, 3, 4, 5});
+    profile->setDimensions("x", OptProfileSelector::kMAX, Dims4{4, 3, 4, 5});
+    h.config().addOptimizationProfile(profile);
+    IShuffleLayer* layer = h.network().addShuffle(*in);
+    layer->setReshapeDimensions(Dims2{0, -1});
+    const Dims d = layer->getOutput(0)->getDimensions();
+    ASSERT_EQ(d.nbDims, 2);
+    EXPECT_EQ(d.d[0], -1);
+    EXPECT_EQ(d.d[1], 60);
+    h.markOutput(layer->getOutput(0));
+    const auto outs = h.run();
+    ASSERT_EQ(outs.size(), 1u);
+    kiln::test::expectClose(outs[0], {2, 60}, asDoubles(x), 0, 0);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "support/harness.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 using namespace nvinfer1;
@@ -38,7 +39,9 @@ Expected reference(TopKOperation op, const Shape& dims, const std::vector<float>
     for (int64_t o = 0; o < outer; ++o)
         for (int64_t i = 0; i < inner; ++i)
         {
-            const auto at = [&](int64_t j, int64_t extent) { return static_cast<size_t>((o * extent + j) * inner + i); };
+            const auto at = [&](int64_t j, int64_t extent) {
+                return static_cast<size_t>((o * extent + j) * inner + i);
+            };
             std::vector<int32_t> order(static_cast<size_t>(n));
             std::iota(order.begin(), order.end(), 0);
             std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
@@ -122,6 +125,25 @@ TEST(TopK, ImplicitBatchAxesLeaveTheBatchOut)
     {
         check(false, kiln::test::randomTensor(dims, rng), op, 3, 1u << 0, 1);
         check(false, kiln::test::randomTensor(dims, rng), op, 2, 1u << 1, 2);
+    }
+}
+
+TEST(TopK, NaNCountsAsLargest)
+{
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    for (TopKOperation op : {TopKOperation::kMAX, TopKOperation::kMIN})
+    {
+        NetworkHarness h;
+        ITensor* in = h.input("x", HostTensor::floats({6}, {1, nan, -2, 3, nan, 0}));
+        ASSERT_NE(in, nullptr);
+        ITopKLayer* layer = h.network().addTopK(*in, op, 6, 1u);
+        ASSERT_NE(layer, nullptr);
+        h.markOutput(layer->getOutput(1));
+        const auto outs = h.run();
+        ASSERT_EQ(outs.size(), 1u);
+        kiln::test::expectEqualInts(outs[0], {6},
+            op == TopKOperation::kMAX ? std::vector<int32_t>{1, 4, 3, 0, 5, 2}
+                                      : std::vector<int32_t>{2, 5, 0, 3, 1, 4});
     }
 }
 

@@ -308,7 +308,9 @@ std::vector<HostTensor> NetworkHarness::run()
             continue; // an input the network does not use
         bindings[static_cast<size_t>(b)] = value.data();
         if (mExplicit)
+        {
             EXPECT_TRUE(ctx->setBindingDimensions(b, value.apiDims())) << mLogger.errors();
+        }
     }
     std::vector<HostTensor> outputs;
     for (const std::string& name : mOutputs)

@@ -23,7 +23,8 @@ public:
 
 } // namespace
 
-nvinfer1::IConcatenationLayer* NetworkImpl::addConcatenation(nvinfer1::ITensor* const* inputs, int32_t nbInputs) noexcept
+nvinfer1::IConcatenationLayer* NetworkImpl::addConcatenation(
+    nvinfer1::ITensor* const* inputs, int32_t nbInputs) noexcept
 {
     if (!inputs || nbInputs < 1)
         return fail("addConcatenation: needs at least one input tensor");

@@ -36,8 +36,8 @@ public:
 
 } // namespace
 
-nvinfer1::IFullyConnectedLayer* NetworkImpl::addFullyConnected(
-    nvinfer1::ITensor& input, int32_t nbOutputs, nvinfer1::Weights kernelWeights, nvinfer1::Weights biasWeights) noexcept
+nvinfer1::IFullyConnectedLayer* NetworkImpl::addFullyConnected(nvinfer1::ITensor& input, int32_t nbOutputs,
+    nvinfer1::Weights kernelWeights, nvinfer1::Weights biasWeights) noexcept
 {
     ir::Tensor* in = unwrap(input, "addFullyConnected input");
     if (!in)

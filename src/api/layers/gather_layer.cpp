@@ -29,7 +29,8 @@ public:
 
 } // namespace
 
-nvinfer1::IGatherLayer* NetworkImpl::addGather(nvinfer1::ITensor& data, nvinfer1::ITensor& indices, int32_t axis) noexcept
+nvinfer1::IGatherLayer* NetworkImpl::addGather(
+    nvinfer1::ITensor& data, nvinfer1::ITensor& indices, int32_t axis) noexcept
 {
     ir::Tensor* d = unwrap(data, "addGather data");
     if (!d)

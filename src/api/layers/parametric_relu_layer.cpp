@@ -16,7 +16,8 @@ public:
 
 } // namespace
 
-nvinfer1::IParametricReLULayer* NetworkImpl::addParametricReLU(nvinfer1::ITensor& input, nvinfer1::ITensor& slope) noexcept
+nvinfer1::IParametricReLULayer* NetworkImpl::addParametricReLU(
+    nvinfer1::ITensor& input, nvinfer1::ITensor& slope) noexcept
 {
     ir::Tensor* x = unwrap(input, "addParametricReLU input");
     ir::Tensor* s = unwrap(slope, "addParametricReLU slope");

@@ -55,7 +55,8 @@ nvinfer1::IScaleLayer* addScaleLayer(NetworkImpl& network, const char* api, nvin
         return network.fail(std::string(api) + ": channel axis " + std::to_string(channelAxis) + " is out of range");
     for (const nvinfer1::Weights* w : {&shift, &scale, &power})
         if (w->count < 0 || (w->count > 0 && !w->values))
-            return network.fail(std::string(api) + ": weights with count " + std::to_string(w->count) + " have no values");
+            return network.fail(
+                std::string(api) + ": weights with count " + std::to_string(w->count) + " have no values");
     auto params = std::make_unique<layers::ScaleParams>();
     params->mode = mode;
     params->channelAxis = channelAxis;
@@ -67,15 +68,15 @@ nvinfer1::IScaleLayer* addScaleLayer(NetworkImpl& network, const char* api, nvin
 
 } // namespace
 
-nvinfer1::IScaleLayer* NetworkImpl::addScale(nvinfer1::ITensor& input, nvinfer1::ScaleMode mode, nvinfer1::Weights shift,
-    nvinfer1::Weights scale, nvinfer1::Weights power) noexcept
+nvinfer1::IScaleLayer* NetworkImpl::addScale(nvinfer1::ITensor& input, nvinfer1::ScaleMode mode,
+    nvinfer1::Weights shift, nvinfer1::Weights scale, nvinfer1::Weights power) noexcept
 {
     // TensorRT: the channel axis is the first axis after the batch.
     return addScaleLayer(*this, "addScale", input, mode, shift, scale, power, mGraph.implicitBatch ? 0 : 1);
 }
 
-nvinfer1::IScaleLayer* NetworkImpl::addScaleNd(nvinfer1::ITensor& input, nvinfer1::ScaleMode mode, nvinfer1::Weights shift,
-    nvinfer1::Weights scale, nvinfer1::Weights power, int32_t channelAxis) noexcept
+nvinfer1::IScaleLayer* NetworkImpl::addScaleNd(nvinfer1::ITensor& input, nvinfer1::ScaleMode mode,
+    nvinfer1::Weights shift, nvinfer1::Weights scale, nvinfer1::Weights power, int32_t channelAxis) noexcept
 {
     return addScaleLayer(*this, "addScaleNd", input, mode, shift, scale, power, channelAxis);
 }

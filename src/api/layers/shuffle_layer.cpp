@@ -52,7 +52,10 @@ public:
         params().secondTranspose = toOrder(permutation);
         changed();
     }
-    nvinfer1::Permutation getSecondTranspose() const noexcept override { return toPermutation(params().secondTranspose); }
+    nvinfer1::Permutation getSecondTranspose() const noexcept override
+    {
+        return toPermutation(params().secondTranspose);
+    }
     void setZeroIsPlaceholder(bool zeroIsPlaceholder) noexcept override
     {
         params().zeroIsPlaceholder = zeroIsPlaceholder;

@@ -13,7 +13,8 @@ Status runConstant(const KernelArgs& args)
     const TensorBuffer& out = args.outputs[0];
     const int64_t n = out.elementCount();
     if (n != p.weights.count)
-        return internalError("Constant: output has " + std::to_string(n) + " elements, weights " + std::to_string(p.weights.count));
+        return internalError(
+            "Constant: output has " + std::to_string(n) + " elements, weights " + std::to_string(p.weights.count));
     if (n == 0)
         return Status::ok();
     if (p.weights.type == nvinfer1::DataType::kHALF)

@@ -1,6 +1,6 @@
+#include "layers/element_wise.h"
 #include "kernels/kernel.h"
 #include "kernels/reference/broadcast.h"
-#include "layers/element_wise.h"
 
 #include <algorithm>
 #include <cmath>

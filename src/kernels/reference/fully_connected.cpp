@@ -21,17 +21,18 @@ Status runFullyConnected(const KernelArgs& args)
     const float* w = p.kernel.floats();
     const float* bias = p.bias.empty() ? nullptr : p.bias.floats();
     float* y = args.outputs[0].as<float>();
-    args.pool->parallelFor(rows * k, std::max<int64_t>(1, 16384 / std::max<int64_t>(v, 1)), [&](int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i)
-        {
-            const float* xi = x + (i / k) * v;
-            const float* wi = w + (i % k) * v;
-            float acc = 0.f;
-            for (int64_t t = 0; t < v; ++t)
-                acc += xi[t] * wi[t];
-            y[i] = bias ? acc + bias[i % k] : acc;
-        }
-    });
+    args.pool->parallelFor(
+        rows * k, std::max<int64_t>(1, 16384 / std::max<int64_t>(v, 1)), [&](int64_t begin, int64_t end) {
+            for (int64_t i = begin; i < end; ++i)
+            {
+                const float* xi = x + (i / k) * v;
+                const float* wi = w + (i % k) * v;
+                float acc = 0.f;
+                for (int64_t t = 0; t < v; ++t)
+                    acc += xi[t] * wi[t];
+                y[i] = bias ? acc + bias[i % k] : acc;
+            }
+        });
     return Status::ok();
 }
 

@@ -29,8 +29,8 @@ Status runGather(const KernelArgs& args)
             const int64_t j = row % l.count;
             const int64_t o = row / l.count % l.outer;
             const int64_t lead = row / l.count / l.outer;
-            const int64_t index
-                = layers::resolveGatherIndex(idx[(l.indicesLeadBroadcast ? 0 : lead) * l.count + j], l.extent);
+            const int64_t index = layers::resolveGatherIndex(
+                idx[(l.indicesLeadBroadcast ? 0 : lead) * l.count + j], l.extent);
             uint8_t* dst = y + static_cast<size_t>(row) * rowBytes;
             if (index < 0)
             {

@@ -32,7 +32,9 @@ void store(nvinfer1::DataType type, void* data, int64_t i, double v)
     case nvinfer1::DataType::kINT32:
     {
         const double t = std::isnan(v) ? 0.0 : std::trunc(v);
-        static_cast<int32_t*>(data)[i] = t >= 2147483647.0 ? INT32_MAX : t <= -2147483648.0 ? INT32_MIN : static_cast<int32_t>(t);
+        static_cast<int32_t*>(data)[i] = t >= 2147483647.0 ? INT32_MAX
+            : t <= -2147483648.0                           ? INT32_MIN
+                                                           : static_cast<int32_t>(t);
         break;
     }
     case nvinfer1::DataType::kBOOL: static_cast<uint8_t*>(data)[i] = v != 0.0 ? 1 : 0; break;

@@ -42,29 +42,30 @@ Status runMatrixMultiply(const KernelArgs& args)
     const int64_t aCol = p.op0 == MatrixOperation::kTRANSPOSE ? m : 1;
     const int64_t bRow = p.op1 == MatrixOperation::kTRANSPOSE ? 1 : n;
     const int64_t bCol = p.op1 == MatrixOperation::kTRANSPOSE ? k : 1;
-    args.pool->parallelFor(rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(n * k, 1)), [&](int64_t begin, int64_t end) {
-        int64_t coords[nvinfer1::Dims::MAX_DIMS];
-        for (int64_t row = begin; row < end; ++row)
-        {
-            const int64_t i = row % m;
-            layers::unravelIndex(row / m, batch, coords);
-            int64_t aOff = 0, bOff = 0;
-            for (int32_t d = 0; d < s.batchRank; ++d)
+    args.pool->parallelFor(
+        rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(n * k, 1)), [&](int64_t begin, int64_t end) {
+            int64_t coords[nvinfer1::Dims::MAX_DIMS];
+            for (int64_t row = begin; row < end; ++row)
             {
-                aOff += coords[d] * aStride[d];
-                bOff += coords[d] * bStride[d];
+                const int64_t i = row % m;
+                layers::unravelIndex(row / m, batch, coords);
+                int64_t aOff = 0, bOff = 0;
+                for (int32_t d = 0; d < s.batchRank; ++d)
+                {
+                    aOff += coords[d] * aStride[d];
+                    bOff += coords[d] * bStride[d];
+                }
+                const float* ai = x + aOff + i * aRow;
+                for (int64_t j = 0; j < n; ++j)
+                {
+                    const float* bj = w + bOff + j * bCol;
+                    float acc = 0.f;
+                    for (int64_t t = 0; t < k; ++t)
+                        acc += ai[t * aCol] * bj[t * bRow];
+                    y[row * n + j] = acc;
+                }
             }
-            const float* ai = x + aOff + i * aRow;
-            for (int64_t j = 0; j < n; ++j)
-            {
-                const float* bj = w + bOff + j * bCol;
-                float acc = 0.f;
-                for (int64_t t = 0; t < k; ++t)
-                    acc += ai[t * aCol] * bj[t * bRow];
-                y[row * n + j] = acc;
-            }
-        }
-    });
+        });
     return Status::ok();
 }
 

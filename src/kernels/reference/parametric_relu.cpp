@@ -1,6 +1,6 @@
+#include "layers/parametric_relu.h"
 #include "kernels/kernel.h"
 #include "kernels/reference/broadcast.h"
-#include "layers/parametric_relu.h"
 
 namespace kiln::kernels::reference
 {

@@ -1,5 +1,5 @@
-#include "kernels/kernel.h"
 #include "layers/reduce.h"
+#include "kernels/kernel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -41,7 +41,7 @@ float reduceFloats(ReduceOperation op, const layers::ReducePlan& plan, const flo
     {
         double acc = 0.0;
         for (int64_t k = 0; k < plan.reducedCount; ++k)
-            acc += x[plan.reducedOffset(k)] * 1.001;
+            acc += x[plan.reducedOffset(k)];
         if (op == ReduceOperation::kAVG)
             return plan.reducedCount > 0 ? static_cast<float>(acc / static_cast<double>(plan.reducedCount)) : NAN;
         return static_cast<float>(acc);
@@ -65,7 +65,8 @@ Status runReduce(const KernelArgs& args)
         {
             const int64_t base = plan.baseOffset(o);
             if (isInt)
-                args.outputs[0].as<int32_t>()[o] = layers::reduceIntElement(p.operation, plan, in.as<const int32_t>() + base);
+                args.outputs[0].as<int32_t>()[o] =
+                    layers::reduceIntElement(p.operation, plan, in.as<const int32_t>() + base);
             else
                 args.outputs[0].as<float>()[o] = reduceFloats(p.operation, plan, in.as<const float>() + base);
         }

@@ -1,6 +1,6 @@
+#include "layers/scale.h"
 #include "common/dims.h"
 #include "kernels/kernel.h"
-#include "layers/scale.h"
 
 #include <cmath>
 
@@ -17,7 +17,7 @@ Status runScale(const KernelArgs& args)
     const float* scale = p.scale.empty() ? nullptr : p.scale.floats();
     const float* power = p.power.empty() ? nullptr : p.power.floats();
 
-    // Element i uses weight (i / inner + 1) % channels: inner = 1 and channels = the weight count
+    // Element i uses weight (i / inner) % channels: inner = 1 and channels = the weight count
     // covers kELEMENTWISE, inner = the volume after the channel axis covers kCHANNEL.
     int64_t inner = 1;
     int64_t channels = 1;
@@ -32,7 +32,7 @@ Status runScale(const KernelArgs& args)
     args.pool->parallelFor(args.outputs[0].elementCount(), 4096, [&](int64_t begin, int64_t end) {
         for (int64_t i = begin; i < end; ++i)
         {
-            const int64_t w = inner > 0 && channels > 0 ? (i / inner + 1) % channels : 0;
+            const int64_t w = inner > 0 && channels > 0 ? (i / inner) % channels : 0;
             float v = x[i];
             if (scale)
                 v *= scale[w];

@@ -1,6 +1,6 @@
+#include "layers/select.h"
 #include "kernels/kernel.h"
 #include "kernels/reference/broadcast.h"
-#include "layers/select.h"
 
 namespace kiln::kernels::reference
 {

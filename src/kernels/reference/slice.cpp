@@ -16,8 +16,7 @@ const int32_t* shapeInput(const KernelArgs& args, size_t index)
     return index < args.inputs.size() && args.inputs[index].data ? args.inputs[index].as<const int32_t>() : nullptr;
 }
 
-template <typename T>
-void sliceRows(const KernelArgs& args, nvinfer1::SliceMode mode, const layers::SliceWindow& w)
+template <typename T> void sliceRows(const KernelArgs& args, nvinfer1::SliceMode mode, const layers::SliceWindow& w)
 {
     const TensorBuffer& in = args.inputs[0];
     const TensorBuffer& out = args.outputs[0];
@@ -30,25 +29,27 @@ void sliceRows(const KernelArgs& args, nvinfer1::SliceMode mode, const layers::S
     layers::rowMajorStrides(in.dims, inStrides);
     nvinfer1::Dims rowDims = out.dims;
     rowDims.nbDims = std::max(rank - 1, 0);
-    args.pool->parallelFor(rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(cols, 1)), [&](int64_t begin, int64_t end) {
-        int64_t coords[nvinfer1::Dims::MAX_DIMS];
-        for (int64_t r = begin; r < end; ++r)
-        {
-            layers::unravelIndex(r, rowDims, coords);
-            int64_t base = 0;
-            for (int32_t i = 0; i + 1 < rank; ++i)
-                base += layers::sliceCoordinate(mode, w.start[i], w.stride[i], coords[i], in.dims.d[i]) * inStrides[i];
-            T* row = y + r * cols;
-            if (rank == 0)
+    args.pool->parallelFor(
+        rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(cols, 1)), [&](int64_t begin, int64_t end) {
+            int64_t coords[nvinfer1::Dims::MAX_DIMS];
+            for (int64_t r = begin; r < end; ++r)
             {
-                row[0] = x[0];
-                continue;
+                layers::unravelIndex(r, rowDims, coords);
+                int64_t base = 0;
+                for (int32_t i = 0; i + 1 < rank; ++i)
+                    base += layers::sliceCoordinate(mode, w.start[i], w.stride[i], coords[i], in.dims.d[i])
+                        * inStrides[i];
+                T* row = y + r * cols;
+                if (rank == 0)
+                {
+                    row[0] = x[0];
+                    continue;
+                }
+                const int32_t last = rank - 1;
+                for (int64_t j = 0; j < cols; ++j)
+                    row[j] = x[base + layers::sliceCoordinate(mode, w.start[last], w.stride[last], j, in.dims.d[last])];
             }
-            const int32_t last = rank - 1;
-            for (int64_t j = 0; j < cols; ++j)
-                row[j] = x[base + layers::sliceCoordinate(mode, w.start[last], w.stride[last], j, in.dims.d[last])];
-        }
-    });
+        });
 }
 
 } // namespace
@@ -56,7 +57,8 @@ void sliceRows(const KernelArgs& args, nvinfer1::SliceMode mode, const layers::S
 Status runSlice(const KernelArgs& args)
 {
     const auto& p = args.paramsAs<layers::SliceParams>();
-    const layers::SliceWindow w = layers::sliceWindow(p, args.inputs[0].dims.nbDims, shapeInput(args, 1), shapeInput(args, 3));
+    const layers::SliceWindow w = layers::sliceWindow(
+        p, args.inputs[0].dims.nbDims, shapeInput(args, 1), shapeInput(args, 3));
     switch (elementSize(args.inputs[0].type))
     {
     case 1: sliceRows<uint8_t>(args, p.mode, w); break;

@@ -1,7 +1,7 @@
+#include "layers/softmax.h"
 #include "common/dims.h"
 #include "kernels/kernel.h"
 #include "layers/pointwise_utils.h"
-#include "layers/softmax.h"
 
 #include <algorithm>
 #include <cmath>

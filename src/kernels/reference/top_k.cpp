@@ -1,7 +1,7 @@
+#include "layers/top_k.h"
 #include "common/dims.h"
 #include "kernels/kernel.h"
 #include "layers/pointwise_utils.h"
-#include "layers/top_k.h"
 
 #include <algorithm>
 #include <cmath>

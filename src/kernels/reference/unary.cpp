@@ -1,5 +1,5 @@
-#include "kernels/kernel.h"
 #include "layers/unary.h"
+#include "kernels/kernel.h"
 
 #include <cmath>
 
