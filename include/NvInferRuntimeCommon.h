@@ -84,10 +84,10 @@ constexpr inline int32_t EnumMax<DimensionType>()
 //! Dimensions of a tensor. A plain aggregate of three members, so `Dims{2, {5, 5}, {}}` and
 //! `Dims{2, {5, 5}}` both compile. `type` is deprecated and ignored by Kiln (callers often leave
 //! it uninitialized).
-class Dims
+class TENSORRTAPI Dims
 {
 public:
-    static const int32_t MAX_DIMS = 8; //!< Largest rank a tensor may have.
+    static constexpr int32_t MAX_DIMS = 8; //!< Largest rank a tensor may have (defined in libnvinfer for C++11 odr-uses).
     int32_t nbDims;                     //!< Rank; -1 means "unknown/invalid".
     int32_t d[MAX_DIMS];                //!< Extents; -1 marks a dynamic extent.
     DimensionType type[MAX_DIMS];       //!< Deprecated, ignored.

@@ -2,6 +2,13 @@
 
 #include <algorithm>
 
+// The out-of-line definition C++11 programs need when they odr-use Dims::MAX_DIMS (C++17 code has
+// the inline one).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated"
+constexpr int32_t nvinfer1::Dims::MAX_DIMS;
+#pragma GCC diagnostic pop
+
 namespace kiln
 {
 

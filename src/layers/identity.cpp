@@ -32,7 +32,7 @@ Status IdentityParams::inferShapes(ir::ShapeContext& ctx) const
     ir::TensorDesc& out = ctx.output(0);
     out.type = type;
     out.dims = in->dims;
-    if (type == in->type)
+    if (type == in->type && in->values && static_cast<int64_t>(in->values->size()) == volume(in->dims))
         out.values = in->values;
     return Status::ok();
 }

@@ -303,6 +303,19 @@ Status ExecutionContext::execute(void* const* ioBuffers, int32_t batch, nvinfer1
         if (profiler)
             profiler->reportLayerTime(layer.name.c_str(), static_cast<float>(timer.elapsedMs()));
     }
+    // Implicit batch: an output computed from constants alone has batch extent 1; every batch item
+    // of the binding gets a copy.
+    if (plan.implicitBatch && batch > 1)
+        for (size_t i = 0; i < plan.io.size(); ++i)
+        {
+            const auto& d = mShapes[static_cast<size_t>(plan.io[i].tensor)];
+            if (plan.io[i].isInput || d.dims.nbDims < 1 || d.dims.d[0] != 1)
+                continue;
+            const size_t item = static_cast<size_t>(volume(d.dims)) * elementSize(d.type);
+            auto* base = static_cast<uint8_t*>(ioBuffers[i]);
+            for (int32_t b = 1; b < batch; ++b)
+                std::memcpy(base + static_cast<size_t>(b) * item, base, item);
+        }
     return Status::ok();
 }
 

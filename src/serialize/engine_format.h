@@ -32,27 +32,32 @@
 // "io+profiles" (IOPR)
 //   name str, implicitBatch bool, maxBatchSize i32 (>= 1), refittable bool,
 //   list<io>:      tensor i32, isInput bool, dims          (inputs first, then outputs)
-//   list<profile>: list<dims> min, list<dims> opt, list<dims> max   (same length, <= io count)
+//   list<profile>: list<dims> min, list<dims> opt, list<dims> max   (same length, from the input
+//                  count to the io count; each input's entries have its rank, 0 <= min <= opt <= max,
+//                  and min = max = the io extent wherever that is not -1)
 // "tensors" (TENS)
 //   list<tensor>:  name str, type i32 (DataType), arenaOffset i64 (-1 or offset + maxBytes <= arena
 //                  size), maxBytes i64 (>= 0), isShapeTensor bool
 // "layers" (LAYR), in execution order
 //   list<layer>:   name str, kind i32 (ir::LayerKind), tactic str (non-empty), workspaceSize u64
 //                  (<= maxWorkspaceSize), list<str> sourceLayers, list<i32> inputs (kNoTensor or a
-//                  tensor index), list<i32> outputs,
+//                  tensor index; count within the kind's minInputs..maxInputs, required ones
+//                  present, each written by a binding or an earlier layer), list<i32> outputs
+//                  (nbOutputs of them, none written before),
 //                  list<field>: type u8 (FieldType), value (i32 | f32 | bool | dims | list<i32> |
 //                               list<f32>), in LayerParams::visitFields order,
 //                  list<weights>: type i32 (DataType), count i64, offset u64 into the weights block,
-//                               in LayerParams::visitWeights order
+//                               in LayerParams::visitWeights order  (serialize/params_codec.h)
 // "memory" (MEMP)
 //   arenaSize u64, maxWorkspaceSize u64 (each <= kMaxMemorySize)
 // "weights" (WGHT)
-//   the weights block, byte for byte; the writer places every weights slot at a 256-byte aligned
-//   offset (the plan's own offsets are kept when its weights already live in its block)
+//   the weights block, byte for byte: the plan's block (slots inside it keep their offsets; the
+//   builder aligns them to 256 bytes), then any slot that lives elsewhere, each appended at the
+//   next 256-byte boundary with zeros in between
 //
 // Weights in an engine are FLOAT or INT32 (INT8 and BOOL as raw bytes for constants); a slot's
 // offset is a multiple of its element size and offset + count × elementSize fits in the block.
-// An empty slot (count 0) is read back as values == nullptr.
+// An empty slot (count 0) has offset 0 and is read back as values == nullptr.
 //
 // Compatibility: ir::LayerKind values, the field order of each kind and the section payloads are
 // part of format version 1. Appending kinds or fields changes what a file means, which the exact

@@ -10,7 +10,8 @@ namespace kiln::kernels::reference
 namespace
 {
 
-template <typename T> void gatherElements(const KernelArgs& args, const layers::ShuffleIndexer& indexer)
+template <typename T>
+void gatherElements(const KernelArgs& args, const layers::ShuffleIndexer& indexer)
 {
     const T* x = args.inputs[0].as<const T>();
     T* y = args.outputs[0].as<T>();

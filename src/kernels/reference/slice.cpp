@@ -16,7 +16,8 @@ const int32_t* shapeInput(const KernelArgs& args, size_t index)
     return index < args.inputs.size() && args.inputs[index].data ? args.inputs[index].as<const int32_t>() : nullptr;
 }
 
-template <typename T> void sliceRows(const KernelArgs& args, nvinfer1::SliceMode mode, const layers::SliceWindow& w)
+template <typename T>
+void sliceRows(const KernelArgs& args, nvinfer1::SliceMode mode, const layers::SliceWindow& w)
 {
     const TensorBuffer& in = args.inputs[0];
     const TensorBuffer& out = args.outputs[0];
