@@ -389,3 +389,36 @@ TEST(RuntimeApi, ParsersReportThatTheyAreNotBuiltYet)
 }
 
 } // namespace
+
+namespace
+{
+
+TEST(RuntimeApi, ImplicitBatchConstantOutputFillsEveryItem)
+{
+    kiln::test::NetworkHarness h(false);
+    h.setBatch(3);
+    ITensor* x = h.input("x", kiln::test::HostTensor::floats({3, 2}, {1, 2, 3, 4, 5, 6}));
+    static const float values[2] = {7.f, -8.f};
+    IConstantLayer* c = h.network().addConstant(Dims{1, {2}, {}}, Weights{DataType::kFLOAT, values, 2});
+    ASSERT_NE(c, nullptr);
+    h.markOutput(c->getOutput(0));
+    h.markOutput(h.network().addActivation(*x, ActivationType::kRELU)->getOutput(0));
+    const auto outs = h.run();
+    ASSERT_EQ(outs.size(), 2u);
+    kiln::test::expectClose(outs[0], {3, 2}, {7, -8, 7, -8, 7, -8});
+}
+
+TEST(RuntimeApi, SetTypeOnAnIdentityOutputConverts)
+{
+    kiln::test::NetworkHarness h;
+    ITensor* x = h.input("x", kiln::test::HostTensor::floats({4}, {1.7f, -2.5f, 3.f, 0.2f}));
+    IIdentityLayer* id = h.network().addIdentity(*x);
+    ASSERT_NE(id, nullptr);
+    id->getOutput(0)->setType(DataType::kINT32);
+    h.markOutput(id->getOutput(0));
+    const auto outs = h.run();
+    ASSERT_EQ(outs.size(), 1u);
+    kiln::test::expectEqualInts(outs[0], {4}, {1, -2, 3, 0});
+}
+
+} // namespace
