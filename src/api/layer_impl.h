@@ -10,6 +10,14 @@
 namespace kiln::api
 {
 
+//! The deprecated DimsHW getters of spatial layers: the last two extents of an Nd value.
+inline nvinfer1::DimsHW lastTwo(const nvinfer1::Dims& d)
+{
+    if (d.nbDims < 2 || d.nbDims > nvinfer1::Dims::MAX_DIMS)
+        return nvinfer1::DimsHW(0, 0);
+    return nvinfer1::DimsHW(d.d[d.nbDims - 2], d.d[d.nbDims - 1]);
+}
+
 //! The ILayer members, shared by all kinds (not a template, to keep code size down).
 class LayerCore
 {

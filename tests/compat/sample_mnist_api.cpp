@@ -151,7 +151,7 @@ bool buildImplicit(IBuilder* builder, INetworkDefinition* network, std::map<std:
 {
     ITensor* data = network->addInput(INPUT_BLOB_NAME, DataType::kFLOAT, Dims3{1, INPUT_H, INPUT_W});
     assert(data);
-    const float scaleParam = 0.0125f;
+    static const float scaleParam = 0.0125f; // weights must outlive the build
     const Weights power{DataType::kFLOAT, nullptr, 0};
     const Weights shift{DataType::kFLOAT, nullptr, 0};
     const Weights scale{DataType::kFLOAT, &scaleParam, 1};
@@ -184,7 +184,7 @@ bool buildExplicit(INetworkDefinition* network, std::map<std::string, Weights>& 
     IConstantLayer* meanConst = network->addConstant(Dims4{1, 1, INPUT_H, INPUT_W},
         Weights{DataType::kFLOAT, mean.data(), static_cast<int64_t>(mean.size())});
     IElementWiseLayer* sub = network->addElementWise(*data, *meanConst->getOutput(0), ElementWiseOperation::kSUB);
-    const static float scaleParam = 0.0125f;
+    static const float scaleParam = 0.0125f;
     IScaleLayer* scale_1 = network->addScale(*sub->getOutput(0), ScaleMode::kUNIFORM, Weights{DataType::kFLOAT, nullptr, 0},
         Weights{DataType::kFLOAT, &scaleParam, 1}, Weights{DataType::kFLOAT, nullptr, 0});
     IConvolutionLayer* conv1 = network->addConvolution(*scale_1->getOutput(0), 20, DimsHW{5, 5}, weightMap["conv1filter"], weightMap["conv1bias"]);

@@ -51,13 +51,14 @@ TEST(MemoryPlanner, ChainUsesTheLowerBound)
 
 TEST(MemoryPlanner, LiveTensorsNeverOverlap)
 {
-    // A diamond: t0 -> t1, t0 -> t2, (t1, t2) both alive until the last layer reads them.
+    // in -> t1, in -> t2, (t1, t2) -> t3, t3 -> out: t1, t2 and t3 are all alive at the third layer.
     plan::EnginePlan p;
-    for (int i = 0; i < 4; ++i)
+    const std::vector<int64_t> sizes{500, 1000, 2000, 3000, 700};
+    for (size_t i = 0; i < sizes.size(); ++i)
     {
         plan::PlanTensor t;
         t.name = "t" + std::to_string(i);
-        t.maxBytes = 1000 * (i + 1);
+        t.maxBytes = sizes[i];
         p.tensors.push_back(t);
     }
     auto layer = [&](std::vector<int32_t> in, std::vector<int32_t> out) {
@@ -70,12 +71,15 @@ TEST(MemoryPlanner, LiveTensorsNeverOverlap)
     layer({0}, {1});
     layer({0}, {2});
     layer({1, 2}, {3});
-    ASSERT_TRUE(builder::planMemory(p, {false, false, false, true}).isOk());
-    for (int a = 0; a < 3; ++a)
-        for (int b = a + 1; b < 3; ++b)
+    layer({3}, {4});
+    ASSERT_TRUE(builder::planMemory(p, {true, false, false, false, true}).isOk());
+    for (int a = 1; a <= 3; ++a)
+        for (int b = a + 1; b <= 3; ++b)
         {
             const auto& x = p.tensors[static_cast<size_t>(a)];
             const auto& y = p.tensors[static_cast<size_t>(b)];
+            ASSERT_GE(x.arenaOffset, 0);
+            ASSERT_GE(y.arenaOffset, 0);
             const bool disjoint = x.arenaOffset + x.maxBytes <= y.arenaOffset || y.arenaOffset + y.maxBytes <= x.arenaOffset;
             EXPECT_TRUE(disjoint) << "t" << a << " and t" << b << " overlap";
         }

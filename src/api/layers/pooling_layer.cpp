@@ -9,14 +9,6 @@ namespace kiln::api
 namespace
 {
 
-//! The deprecated DimsHW getters: the last two extents of an Nd value.
-nvinfer1::DimsHW lastTwo(const nvinfer1::Dims& d)
-{
-    if (d.nbDims < 2 || d.nbDims > nvinfer1::Dims::MAX_DIMS)
-        return nvinfer1::DimsHW(0, 0);
-    return nvinfer1::DimsHW(d.d[d.nbDims - 2], d.d[d.nbDims - 1]);
-}
-
 class PoolingLayer final : public LayerImpl<nvinfer1::IPoolingLayer, layers::PoolingParams>
 {
 public:
