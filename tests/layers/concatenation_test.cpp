@@ -5,19 +5,12 @@
 using namespace nvinfer1;
 using kiln::test::HostTensor;
 using kiln::test::NetworkHarness;
+using kiln::test::toDims;
 
 namespace
 {
 
 //! Dims from a list of extents.
-Dims dimsOf(std::initializer_list<int32_t> extents)
-{
-    Dims d{};
-    for (int32_t e : extents)
-        d.d[d.nbDims++] = e;
-    return d;
-}
-
 //! Concatenation of row-major tensors along \p axis.
 std::vector<double> concatenated(const std::vector<HostTensor>& parts, size_t axis)
 {
@@ -120,8 +113,8 @@ TEST(Concatenation, KnownIntValuesFeedAShapeTensor)
     NetworkHarness h;
     static const int32_t kA[] = {3};
     static const int32_t kB[] = {2, 2};
-    IConstantLayer* a = h.network().addConstant(dimsOf({1}), Weights{DataType::kINT32, kA, 1});
-    IConstantLayer* b = h.network().addConstant(dimsOf({2}), Weights{DataType::kINT32, kB, 2});
+    IConstantLayer* a = h.network().addConstant(toDims({1}), Weights{DataType::kINT32, kA, 1});
+    IConstantLayer* b = h.network().addConstant(toDims({2}), Weights{DataType::kINT32, kB, 2});
     ITensor* parts[] = {a->getOutput(0), b->getOutput(0)};
     IConcatenationLayer* shape = h.network().addConcatenation(parts, 2);
     kiln::test::Rng rng(43);

@@ -7,19 +7,12 @@
 using namespace nvinfer1;
 using kiln::test::HostTensor;
 using kiln::test::NetworkHarness;
+using kiln::test::toDims;
 
 namespace
 {
 
 //! Dims from a list of extents.
-Dims dimsOf(std::initializer_list<int32_t> extents)
-{
-    Dims d{};
-    for (int32_t e : extents)
-        d.d[d.nbDims++] = e;
-    return d;
-}
-
 //! IEEE binary16 bits of a value that is exactly representable (|v| in [2^-14, 65504] or 0),
 //! written out here so the test does not depend on Kiln's conversion.
 uint16_t exactHalf(float v)
@@ -99,7 +92,7 @@ TEST(Constant, SettersReplaceDimsAndWeights)
     NetworkHarness h;
     static const float kFirst[] = {1, 2};
     static const float kSecond[] = {1, 2, 3, 4, 5, 6};
-    IConstantLayer* c = h.network().addConstant(dimsOf({2}), Weights{DataType::kFLOAT, kFirst, 2});
+    IConstantLayer* c = h.network().addConstant(toDims({2}), Weights{DataType::kFLOAT, kFirst, 2});
     c->setWeights(Weights{DataType::kFLOAT, kSecond, 6});
     c->setDimensions(Dims2{3, 2});
     EXPECT_EQ(c->getWeights().count, 6);
@@ -122,10 +115,10 @@ TEST(Constant, InvalidParametersFailTheBuildNamingTheLayer)
     };
     const std::vector<Case> cases = {
         {"too_few", Dims2{2, 4}, Weights{DataType::kFLOAT, kValues, 6}, "need 8"},
-        {"too_many", dimsOf({5}), Weights{DataType::kFLOAT, kValues, 6}, "need 5"},
+        {"too_many", toDims({5}), Weights{DataType::kFLOAT, kValues, 6}, "need 5"},
         {"dynamic", Dims2{-1, 6}, Weights{DataType::kFLOAT, kValues, 6}, "static"},
-        {"bool_weights", dimsOf({6}), Weights{DataType::kBOOL, kValues, 6}, "BOOL"},
-        {"int8_weights", dimsOf({6}), Weights{DataType::kINT8, kValues, 6}, "INT8"},
+        {"bool_weights", toDims({6}), Weights{DataType::kBOOL, kValues, 6}, "BOOL"},
+        {"int8_weights", toDims({6}), Weights{DataType::kINT8, kValues, 6}, "INT8"},
     };
     for (const Case& c : cases)
     {
@@ -141,7 +134,7 @@ TEST(Constant, InvalidParametersFailTheBuildNamingTheLayer)
     }
     NetworkHarness h;
     h.logger().expectErrors();
-    EXPECT_EQ(h.network().addConstant(dimsOf({3}), Weights{DataType::kFLOAT, nullptr, 3}), nullptr);
+    EXPECT_EQ(h.network().addConstant(toDims({3}), Weights{DataType::kFLOAT, nullptr, 3}), nullptr);
     EXPECT_TRUE(h.logger().hasError("addConstant")) << h.logger().errors();
 }
 

@@ -5,19 +5,12 @@
 using namespace nvinfer1;
 using kiln::test::HostTensor;
 using kiln::test::NetworkHarness;
+using kiln::test::toDims;
 
 namespace
 {
 
 //! Dims from a list of extents.
-Dims dimsOf(std::initializer_list<int32_t> extents)
-{
-    Dims d{};
-    for (int32_t e : extents)
-        d.d[d.nbDims++] = e;
-    return d;
-}
-
 int64_t product(const std::vector<int32_t>& d, size_t begin, size_t end)
 {
     int64_t p = 1;
@@ -96,7 +89,7 @@ TEST(Gather, EveryAxisAndIndicesRankExplicitBatch)
                 {
                     // A scalar index as a rank-0 constant.
                     idx = h.network()
-                              .addConstant(dimsOf({}), Weights{DataType::kINT32, indices.i.data(), 1})
+                              .addConstant(toDims({}), Weights{DataType::kINT32, indices.i.data(), 1})
                               ->getOutput(0);
                 }
                 else
@@ -151,7 +144,7 @@ TEST(Gather, ImplicitBatchWithConstantAndPerItemIndices)
             // Constant indices are the same for every batch item; input indices differ per item.
             const HostTensor indices = kiln::test::randomInts({constantIndices ? 1 : 2, 5}, rng, -extent, extent - 1);
             ITensor* idx = constantIndices
-                ? h.network().addConstant(dimsOf({5}), Weights{DataType::kINT32, indices.i.data(), 5})->getOutput(0)
+                ? h.network().addConstant(toDims({5}), Weights{DataType::kINT32, indices.i.data(), 5})->getOutput(0)
                 : h.input("indices", indices);
             IGatherLayer* layer = h.network().addGather(*h.input("data", data), *idx, axis);
             const Dims d = layer->getOutput(0)->getDimensions();
@@ -185,7 +178,7 @@ TEST(Gather, KnownValuesOfAShapeTensor)
     const HostTensor y = kiln::test::randomTensor({24}, rng);
     static const int32_t kOrder[] = {2, -3, 1};
     IShapeLayer* shape = h.network().addShape(*h.input("x", x));
-    IConstantLayer* order = h.network().addConstant(dimsOf({3}), Weights{DataType::kINT32, kOrder, 3});
+    IConstantLayer* order = h.network().addConstant(toDims({3}), Weights{DataType::kINT32, kOrder, 3});
     IGatherLayer* dims = h.network().addGather(*shape->getOutput(0), *order->getOutput(0), 0);
     IShuffleLayer* reshape = h.network().addShuffle(*h.input("y", y));
     reshape->setInput(1, *dims->getOutput(0));

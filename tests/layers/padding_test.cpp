@@ -9,17 +9,10 @@ using namespace nvinfer1;
 using kiln::test::HostTensor;
 using kiln::test::NetworkHarness;
 using kiln::test::Rng;
+using kiln::test::toDims;
 
 namespace
 {
-
-Dims toDims(const std::vector<int32_t>& v)
-{
-    Dims d{};
-    d.nbDims = static_cast<int32_t>(v.size());
-    std::copy(v.begin(), v.end(), d.d);
-    return d;
-}
 
 //! out[i] = in[i - pre] on the padded axes, 0 where that falls outside the input.
 std::vector<double> reference(const HostTensor& x, const std::vector<int32_t>& pre, const std::vector<int32_t>& post,

@@ -11,17 +11,10 @@ using namespace nvinfer1;
 using kiln::test::HostTensor;
 using kiln::test::NetworkHarness;
 using kiln::test::Rng;
+using kiln::test::toDims;
 
 namespace
 {
-
-Dims toDims(const std::vector<int32_t>& v)
-{
-    Dims d{};
-    d.nbDims = static_cast<int32_t>(v.size());
-    std::copy(v.begin(), v.end(), d.d);
-    return d;
-}
 
 //! The (index, weight) terms output index \p o reads along one axis.
 std::vector<std::pair<int32_t, double>> axisTerms(int32_t o, int32_t in, int32_t out, bool alignCorners, bool linear)

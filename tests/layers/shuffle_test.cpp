@@ -9,19 +9,12 @@
 using namespace nvinfer1;
 using kiln::test::HostTensor;
 using kiln::test::NetworkHarness;
+using kiln::test::toDims;
 
 namespace
 {
 
 //! Dims from a list of extents.
-Dims dimsOf(std::initializer_list<int32_t> extents)
-{
-    Dims d{};
-    for (int32_t e : extents)
-        d.d[d.nbDims++] = e;
-    return d;
-}
-
 std::vector<int32_t> permuted(const std::vector<int32_t>& dims, const std::vector<int32_t>& perm)
 {
     std::vector<int32_t> out;
@@ -62,14 +55,6 @@ std::vector<double> asDoubles(const HostTensor& t)
     if (t.type == DataType::kINT32)
         return std::vector<double>(t.i.begin(), t.i.end());
     return std::vector<double>(t.f.begin(), t.f.end());
-}
-
-Dims toDims(const std::vector<int32_t>& v)
-{
-    Dims d{};
-    for (int32_t e : v)
-        d.d[d.nbDims++] = e;
-    return d;
 }
 
 Permutation toPermutation(const std::vector<int32_t>& perm)
@@ -219,7 +204,7 @@ TEST(Shuffle, IntDataAndKnownValues)
     const HostTensor x = HostTensor::ints({2, 3}, {1, 2, 3, 4, 5, 6});
     IShuffleLayer* layer = h.network().addShuffle(*h.input("x", x));
     layer->setFirstTranspose(toPermutation({1, 0}));
-    layer->setReshapeDimensions(dimsOf({6}));
+    layer->setReshapeDimensions(toDims({6}));
     h.markOutput(layer->getOutput(0));
     const auto outs = h.run();
     ASSERT_EQ(outs.size(), 1u);
@@ -236,9 +221,9 @@ TEST(Shuffle, ReshapeFromShapeTensorChain)
     IShapeLayer* shape = h.network().addShape(*in);
     static const int32_t kFirst = 0;
     static const int32_t kMinusOne = -1;
-    IConstantLayer* index = h.network().addConstant(dimsOf({1}), Weights{DataType::kINT32, &kFirst, 1});
+    IConstantLayer* index = h.network().addConstant(toDims({1}), Weights{DataType::kINT32, &kFirst, 1});
     IGatherLayer* batch = h.network().addGather(*shape->getOutput(0), *index->getOutput(0), 0);
-    IConstantLayer* rest = h.network().addConstant(dimsOf({1}), Weights{DataType::kINT32, &kMinusOne, 1});
+    IConstantLayer* rest = h.network().addConstant(toDims({1}), Weights{DataType::kINT32, &kMinusOne, 1});
     ITensor* parts[] = {batch->getOutput(0), rest->getOutput(0)};
     IConcatenationLayer* target = h.network().addConcatenation(parts, 2);
     IShuffleLayer* layer = h.network().addShuffle(*in);
@@ -315,7 +300,7 @@ TEST(Shuffle, ShapeTensorReshapeNeedsExplicitBatch)
     NetworkHarness h(false);
     h.logger().expectErrors();
     static const int32_t kDims[] = {4, 6};
-    IConstantLayer* target = h.network().addConstant(dimsOf({2}), Weights{DataType::kINT32, kDims, 2});
+    IConstantLayer* target = h.network().addConstant(toDims({2}), Weights{DataType::kINT32, kDims, 2});
     IShuffleLayer* layer = h.network().addShuffle(*h.input("x", HostTensor::zeros(DataType::kFLOAT, {1, 2, 3, 4})));
     layer->setName("implicit_reshape");
     layer->setInput(1, *target->getOutput(0));

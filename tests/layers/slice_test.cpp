@@ -5,19 +5,12 @@
 using namespace nvinfer1;
 using kiln::test::HostTensor;
 using kiln::test::NetworkHarness;
+using kiln::test::toDims;
 
 namespace
 {
 
 //! Dims from a list of extents.
-Dims dimsOf(std::initializer_list<int32_t> extents)
-{
-    Dims d{};
-    for (int32_t e : extents)
-        d.d[d.nbDims++] = e;
-    return d;
-}
-
 std::vector<double> sliced(const HostTensor& x, const std::vector<int32_t>& start, const std::vector<int32_t>& size,
     const std::vector<int32_t>& stride, bool wrap)
 {
@@ -50,14 +43,6 @@ std::vector<double> sliced(const HostTensor& x, const std::vector<int32_t>& star
         }
     }
     return out;
-}
-
-Dims toDims(const std::vector<int32_t>& v)
-{
-    Dims d{};
-    for (int32_t e : v)
-        d.d[d.nbDims++] = e;
-    return d;
 }
 
 class SliceTest : public ::testing::TestWithParam<std::tuple<bool, SliceMode>>
@@ -153,8 +138,8 @@ TEST(Slice, ShapeTensorStartSizeAndStride)
     const HostTensor like = kiln::test::randomTensor({2, 3}, rng);
     static const int32_t kStart[] = {4, 1};
     static const int32_t kStride[] = {-2, 2};
-    IConstantLayer* start = h.network().addConstant(dimsOf({2}), Weights{DataType::kINT32, kStart, 2});
-    IConstantLayer* stride = h.network().addConstant(dimsOf({2}), Weights{DataType::kINT32, kStride, 2});
+    IConstantLayer* start = h.network().addConstant(toDims({2}), Weights{DataType::kINT32, kStart, 2});
+    IConstantLayer* stride = h.network().addConstant(toDims({2}), Weights{DataType::kINT32, kStride, 2});
     IShapeLayer* size = h.network().addShape(*h.input("like", like));
     ISliceLayer* layer = h.network().addSlice(*h.input("x", x), Dims2{0, 0}, Dims2{1, 1}, Dims2{1, 1});
     layer->setInput(1, *start->getOutput(0));
@@ -179,7 +164,7 @@ TEST(Slice, SliceOfAShapeTensorHasKnownValues)
     const HostTensor x = kiln::test::randomTensor({2, 3, 4}, rng);
     const HostTensor y = kiln::test::randomTensor({12}, rng);
     IShapeLayer* shape = h.network().addShape(*h.input("x", x));
-    ISliceLayer* dims = h.network().addSlice(*shape->getOutput(0), dimsOf({1}), dimsOf({2}), dimsOf({1}));
+    ISliceLayer* dims = h.network().addSlice(*shape->getOutput(0), toDims({1}), toDims({2}), toDims({1}));
     IShuffleLayer* reshape = h.network().addShuffle(*h.input("y", y));
     reshape->setInput(1, *dims->getOutput(0));
     h.markOutput(reshape->getOutput(0));

@@ -119,6 +119,15 @@ std::vector<float> randomFloats(int64_t n, Rng& rng, float lo, float hi)
     return v;
 }
 
+nvinfer1::Dims toDims(const std::vector<int32_t>& extents)
+{
+    nvinfer1::Dims d{};
+    d.nbDims = static_cast<int32_t>(std::min<size_t>(extents.size(), nvinfer1::Dims::MAX_DIMS));
+    for (int32_t k = 0; k < d.nbDims; ++k)
+        d.d[k] = extents[static_cast<size_t>(k)];
+    return d;
+}
+
 HostTensor randomTensor(std::vector<int32_t> dims, Rng& rng, float lo, float hi)
 {
     HostTensor t;

@@ -61,6 +61,9 @@ private:
     std::mt19937 mEngine;
 };
 
+//! Dims with these extents (at most Dims::MAX_DIMS).
+nvinfer1::Dims toDims(const std::vector<int32_t>& extents);
+
 HostTensor randomTensor(std::vector<int32_t> dims, Rng& rng, float lo = -1.f, float hi = 1.f);
 HostTensor randomInts(std::vector<int32_t> dims, Rng& rng, int32_t lo, int32_t hi);
 std::vector<float> randomFloats(int64_t n, Rng& rng, float lo = -1.f, float hi = 1.f);
