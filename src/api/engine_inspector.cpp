@@ -75,6 +75,11 @@ public:
         {
             for (size_t l = 0; l < plan.layers.size(); ++l)
                 s << layerLine(l) << "\n";
+            s << "memory: arena " << plan.arenaSize << " bytes, workspace " << plan.maxWorkspaceSize << " bytes, weights "
+              << (plan.weights ? plan.weights->size() : 0) << " bytes\n";
+            for (const auto& t : plan.tensors)
+                if (t.arenaOffset >= 0)
+                    s << "  arena [" << t.arenaOffset << ", " << t.arenaOffset + t.maxBytes << ") '" << t.name << "'\n";
             mText = s.str();
             return mText.c_str();
         }
