@@ -34,7 +34,7 @@ int32_t ContextImpl::currentIo(int32_t bindingIndex, const char* call) const
     return io;
 }
 
-bool ContextImpl::run(void* const* bindings, int32_t batch, const char* call)
+bool ContextImpl::run(void* const* bindings, int32_t batch, cudaStream_t stream, bool sync, const char* call)
 {
     if (!bindings)
     {
@@ -42,7 +42,10 @@ bool ContextImpl::run(void* const* bindings, int32_t batch, const char* call)
         return false;
     }
     const int32_t offset = mContext->profile() * mEngine.bindingsPerProfile();
-    Status s = mContext->execute(bindings + offset, batch, mProfiler);
+    std::unique_ptr<backends::Stream> onStream = backends::cpuDevice().createStream(stream);
+    Status s = mContext->enqueue(bindings + offset, batch, *onStream, mProfiler);
+    if (s && sync)
+        s = onStream->synchronize();
     if (!s)
     {
         mReporter.error(s.code() == nvinfer1::ErrorCode::kINVALID_ARGUMENT ? nvinfer1::ErrorCode::kINVALID_ARGUMENT
@@ -65,12 +68,22 @@ bool ContextImpl::execute(int32_t batchSize, void* const* bindings) noexcept
         usageError("execute: batch size " + std::to_string(batchSize) + " must be at least 1");
         return false;
     }
-    return run(bindings, batchSize, "execute");
+    return run(bindings, batchSize, nullptr, true, "execute");
 }
 
-bool ContextImpl::enqueue(int32_t batchSize, void* const* bindings, cudaStream_t, cudaEvent_t*) noexcept
+bool ContextImpl::enqueue(int32_t batchSize, void* const* bindings, cudaStream_t stream, cudaEvent_t*) noexcept
 {
-    return execute(batchSize, bindings);
+    if (!mEngine.hasImplicitBatchDimension())
+    {
+        usageError("enqueue: the engine has an explicit batch dimension; use enqueueV2()");
+        return false;
+    }
+    if (batchSize < 1)
+    {
+        usageError("enqueue: batch size " + std::to_string(batchSize) + " must be at least 1");
+        return false;
+    }
+    return run(bindings, batchSize, stream, false, "enqueue");
 }
 
 bool ContextImpl::executeV2(void* const* bindings) noexcept
@@ -85,12 +98,22 @@ bool ContextImpl::executeV2(void* const* bindings) noexcept
         usageError("executeV2: not all input dimensions are specified (setBindingDimensions)");
         return false;
     }
-    return run(bindings, 0, "executeV2");
+    return run(bindings, 0, nullptr, true, "executeV2");
 }
 
-bool ContextImpl::enqueueV2(void* const* bindings, cudaStream_t, cudaEvent_t*) noexcept
+bool ContextImpl::enqueueV2(void* const* bindings, cudaStream_t stream, cudaEvent_t*) noexcept
 {
-    return executeV2(bindings);
+    if (mEngine.hasImplicitBatchDimension())
+    {
+        usageError("enqueueV2: the engine has an implicit batch dimension; use enqueue(batchSize, ...)");
+        return false;
+    }
+    if (!mContext->allInputDimsSpecified())
+    {
+        usageError("enqueueV2: not all input dimensions are specified (setBindingDimensions)");
+        return false;
+    }
+    return run(bindings, 0, stream, false, "enqueueV2");
 }
 
 void ContextImpl::setDeviceMemory(void* memory) noexcept
@@ -211,7 +234,7 @@ nvinfer1::Dims ContextImpl::getTensorShape(const char* tensorName) const noexcep
     return io < 0 ? invalidDims() : getBindingDimensions(io + mContext->profile() * mEngine.bindingsPerProfile());
 }
 
-bool ContextImpl::enqueueV3(cudaStream_t) noexcept
+bool ContextImpl::enqueueV3(cudaStream_t stream) noexcept
 {
     if (mEngine.hasImplicitBatchDimension())
     {
@@ -228,7 +251,7 @@ bool ContextImpl::enqueueV3(cudaStream_t) noexcept
         usageError("enqueueV3: not all input shapes are specified (setInputShape)");
         return false;
     }
-    return run(bindings.data(), 0, "enqueueV3");
+    return run(bindings.data(), 0, stream, false, "enqueueV3");
 }
 
 } // namespace kiln::api

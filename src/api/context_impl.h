@@ -52,7 +52,8 @@ public:
     bool enqueueV3(cudaStream_t stream) noexcept override;
 
 private:
-    bool run(void* const* bindings, int32_t batch, const char* call);
+    //! Runs on a stream over \p stream (see the file comment) and waits for it when \p sync.
+    bool run(void* const* bindings, int32_t batch, cudaStream_t stream, bool sync, const char* call);
     //! io index of a binding of the current profile, or -1 (with an error naming \p call).
     int32_t currentIo(int32_t bindingIndex, const char* call) const;
     void usageError(const std::string& message) const;

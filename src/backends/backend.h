@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace kiln::backends
@@ -77,6 +78,20 @@ private:
     std::chrono::steady_clock::time_point mStart;
 };
 
+//! Orders the work of one execution on a device. Kernels are submitted in layer order; the caller
+//! waits with synchronize(). The CPU stream runs each kernel on the calling thread (with the thread
+//! pool), so its work is complete when the submission returns.
+class Stream
+{
+public:
+    virtual ~Stream() = default;
+    virtual DeviceKind kind() const = 0;
+    //! The application's handle (a cudaStream_t for CUDA; for the CPU only remembered, never used).
+    virtual void* nativeHandle() const = 0;
+    //! Blocks until all work submitted so far has finished.
+    virtual Status synchronize() = 0;
+};
+
 //! A device Kiln can build for and run on.
 class Device
 {
@@ -87,6 +102,8 @@ public:
     virtual DeviceFingerprint fingerprint() const = 0;
     //! Ok if an engine built with \p required can run here; otherwise an error saying what differs.
     virtual Status checkCompatible(const DeviceFingerprint& required) const = 0;
+    //! A stream over the application's handle (may be null).
+    virtual std::unique_ptr<Stream> createStream(void* nativeHandle) const = 0;
 };
 
 //! The CPU device of this process.

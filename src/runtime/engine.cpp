@@ -246,7 +246,7 @@ Status ExecutionContext::resolveShapes()
     return Status::ok();
 }
 
-Status ExecutionContext::execute(void* const* ioBuffers, int32_t batch, nvinfer1::IProfiler* profiler)
+Status ExecutionContext::enqueue(void* const* ioBuffers, int32_t batch, backends::Stream& stream, nvinfer1::IProfiler* profiler)
 {
     const plan::EnginePlan& plan = mEngine->plan();
     if (!ioBuffers && !plan.io.empty())
@@ -301,7 +301,10 @@ Status ExecutionContext::execute(void* const* ioBuffers, int32_t batch, nvinfer1
         if (!s)
             return s.withContext("layer '" + layer.name + "'");
         if (profiler)
+        {
+            KILN_RETURN_IF_ERROR(stream.synchronize());
             profiler->reportLayerTime(layer.name.c_str(), static_cast<float>(timer.elapsedMs()));
+        }
     }
     // Implicit batch: an output computed from constants alone has batch extent 1; every batch item
     // of the binding gets a copy.

@@ -56,9 +56,10 @@ public:
     //! Every plan tensor's descriptor after resolveShapes().
     const std::vector<ir::TensorDesc>& shapes() const { return mShapes; }
 
-    //! Runs the engine. \p ioBuffers holds one host pointer per I/O (inputs, then outputs).
-    //! \p batch > 0 sets axis 0 of every input first (implicit-batch engines).
-    Status execute(void* const* ioBuffers, int32_t batch, nvinfer1::IProfiler* profiler);
+    //! Submits the engine's layers to \p stream. \p ioBuffers holds one pointer per I/O (inputs,
+    //! then outputs). \p batch > 0 sets axis 0 of every input first (implicit-batch engines). The
+    //! profiler, when given, gets each layer's time (the stream is synchronized per layer then).
+    Status enqueue(void* const* ioBuffers, int32_t batch, backends::Stream& stream, nvinfer1::IProfiler* profiler);
     //! Computes every tensor's dims for the current input dims (cached until they change).
     Status resolveShapes();
 

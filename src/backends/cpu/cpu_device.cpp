@@ -41,6 +41,22 @@ const char* cpuArch()
 #endif
 }
 
+//! Work submitted to a CPU stream is done by the time the submission returns.
+class CpuStream final : public Stream
+{
+public:
+    explicit CpuStream(void* handle)
+        : mHandle(handle)
+    {
+    }
+    DeviceKind kind() const override { return DeviceKind::kCPU; }
+    void* nativeHandle() const override { return mHandle; }
+    Status synchronize() override { return Status::ok(); }
+
+private:
+    void* mHandle;
+};
+
 class CpuDevice final : public Device
 {
 public:
@@ -66,6 +82,11 @@ public:
         if (missing)
             return unsupported("the engine needs CPU features this machine lacks: " + cpuFeatureNames(missing));
         return Status::ok();
+    }
+
+    std::unique_ptr<Stream> createStream(void* nativeHandle) const override
+    {
+        return std::make_unique<CpuStream>(nativeHandle);
     }
 
 private:
