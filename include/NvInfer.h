@@ -62,12 +62,30 @@ enum class LayerType : int32_t
     kITERATOR = 30,
     kLOOP_OUTPUT = 31,
     kSELECT = 32,
-    kFILL = 33
+    kFILL = 33,
+    // Kinds added by TensorRT 8.x and later, appended in 8.x order after the 7.2 numbering (the 8.0
+    // renumbering, which removed kRNN, is not followed so that 7.2 values stay valid).
+    kQUANTIZE = 34,
+    kDEQUANTIZE = 35,
+    kCONDITION = 36,
+    kCONDITIONAL_INPUT = 37,
+    kCONDITIONAL_OUTPUT = 38,
+    kSCATTER = 39,
+    kEINSUM = 40,
+    kASSERTION = 41,
+    kONE_HOT = 42,
+    kNON_ZERO = 43,
+    kGRID_SAMPLE = 44,
+    kNMS = 45,
+    kREVERSE_SEQUENCE = 46,
+    kNORMALIZATION = 47,
+    kCAST = 48,
+    kCUMULATIVE = 49
 };
 template <>
 constexpr inline int32_t EnumMax<LayerType>()
 {
-    return 34;
+    return 50;
 }
 
 using TensorFormats = uint32_t;
@@ -215,12 +233,14 @@ enum class ActivationType : int32_t
     kCLIP = 8,             //!< max(alpha, min(beta, x))
     kHARD_SIGMOID = 9,     //!< max(0, min(1, alpha·x + beta))
     kSCALED_TANH = 10,     //!< alpha·tanh(beta·x)
-    kTHRESHOLDED_RELU = 11 //!< x > alpha ? x : 0
+    kTHRESHOLDED_RELU = 11, //!< x > alpha ? x : 0
+    kGELU_ERF = 12,         //!< 0.5·x·(1 + erf(x/√2)) (added in 10.x)
+    kGELU_TANH = 13         //!< 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (added in 10.x)
 };
 template <>
 constexpr inline int32_t EnumMax<ActivationType>()
 {
-    return 12;
+    return 14;
 }
 
 class IActivationLayer : public ILayer
@@ -410,6 +430,19 @@ public:
 };
 
 //! Gathers slices of input 0 along an axis at the indices of input 1 (INT32).
+//! How IGatherLayer and IScatterLayer use their indices (added in 8.2).
+enum class GatherMode : int32_t
+{
+    kDEFAULT = 0, //!< output = data with the gather axis replaced by the index dims
+    kELEMENT = 1, //!< ONNX GatherElements: indices and output have the data's rank
+    kND = 2       //!< ONNX GatherND: the last index axis addresses leading data axes
+};
+template <>
+constexpr inline int32_t EnumMax<GatherMode>()
+{
+    return 3;
+}
+
 class IGatherLayer : public ILayer
 {
 public:
@@ -417,6 +450,9 @@ public:
     virtual int32_t getGatherAxis() const noexcept = 0;
     virtual void setNbElementWiseDims(int32_t k) noexcept = 0;
     virtual int32_t getNbElementWiseDims() const noexcept = 0;
+    //! How indices address the data (added in 8.2; kDEFAULT is the 7.2 behaviour).
+    virtual void setMode(GatherMode mode) noexcept = 0;
+    virtual GatherMode getMode() const noexcept = 0;
     virtual ~IGatherLayer() noexcept {}
 };
 
@@ -570,12 +606,16 @@ enum class UnaryOperation : int32_t
     kCEIL = 17,
     kFLOOR = 18,
     kERF = 19,
-    kNOT = 20
+    kNOT = 20,
+    kSIGN = 21,  //!< -1, 0 or 1 (added in 8.x)
+    kROUND = 22, //!< round half to even (added in 8.x)
+    kISINF = 23, //!< BOOL output (added in 8.6)
+    kISNAN = 24  //!< BOOL output (added in 10.x)
 };
 template <>
 constexpr inline int32_t EnumMax<UnaryOperation>()
 {
-    return 21;
+    return 25;
 }
 
 class IUnaryLayer : public ILayer
@@ -655,12 +695,15 @@ public:
 enum class SliceMode : int32_t
 {
     kDEFAULT = 0, //!< out-of-bounds reads are an error
-    kWRAP = 1     //!< coordinates wrap around
+    kWRAP = 1,    //!< coordinates wrap around
+    kCLAMP = 2,   //!< out-of-bounds coordinates are clamped to the edge (added in 8.x)
+    kFILL = 3,    //!< out-of-bounds reads give the fill value, input 4 (default 0) (added in 8.x)
+    kREFLECT = 4  //!< coordinates reflect at the edges without repeating them (added in 8.x)
 };
 template <>
 constexpr inline int32_t EnumMax<SliceMode>()
 {
-    return 2;
+    return 5;
 }
 
 //! Strided slice: output[i] = input[start + i·stride]. Inputs 1..3 may be INT32 shape tensors for
@@ -769,12 +812,56 @@ public:
 enum class ResizeMode : int32_t
 {
     kNEAREST = 0,
-    kLINEAR = 1
+    kLINEAR = 1,
+    kCUBIC = 2 //!< added in 8.x
 };
 template <>
 constexpr inline int32_t EnumMax<ResizeMode>()
 {
+    return 3;
+}
+
+//! How output coordinates map to input coordinates (added in 8.x; the last three are Kiln's
+//! additions for ONNX Resize).
+enum class ResizeCoordinateTransformation : int32_t
+{
+    kALIGN_CORNERS = 0,        //!< x_in = x_out · (in - 1) / (out - 1)
+    kASYMMETRIC = 1,           //!< x_in = x_out / scale
+    kHALF_PIXEL = 2,           //!< x_in = (x_out + 0.5) / scale - 0.5
+    kHALF_PIXEL_SYMMETRIC = 3, //!< half pixel, centred: ONNX half_pixel_symmetric
+    kTF_HALF_PIXEL_FOR_NN = 4, //!< x_in = (x_out + 0.5) / scale
+    kTF_CROP_AND_RESIZE = 5    //!< coordinates inside the region of interest given as input 2
+};
+template <>
+constexpr inline int32_t EnumMax<ResizeCoordinateTransformation>()
+{
+    return 6;
+}
+
+//! How a resize to a single output pixel picks its input coordinate (added in 8.x).
+enum class ResizeSelector : int32_t
+{
+    kFORMULA = 0, //!< use the coordinate transformation
+    kUPPER = 1    //!< use coordinate 0 (ONNX pytorch_half_pixel)
+};
+template <>
+constexpr inline int32_t EnumMax<ResizeSelector>()
+{
     return 2;
+}
+
+//! How nearest-neighbour resize rounds coordinates (added in 8.x).
+enum class ResizeRoundMode : int32_t
+{
+    kHALF_UP = 0,   //!< ONNX round_prefer_ceil
+    kHALF_DOWN = 1, //!< ONNX round_prefer_floor
+    kFLOOR = 2,
+    kCEIL = 3
+};
+template <>
+constexpr inline int32_t EnumMax<ResizeRoundMode>()
+{
+    return 4;
 }
 
 //! Resize by output dimensions, by scales, or by an INT32 shape tensor set as input 1.
@@ -792,6 +879,20 @@ public:
     virtual void setAlignCorners(bool alignCorners) noexcept = 0;
     virtual bool getAlignCorners() const noexcept = 0;
     using ILayer::setInput;
+    // Added in 8.x.
+    virtual void setCoordinateTransformation(ResizeCoordinateTransformation coordTransform) noexcept = 0;
+    virtual ResizeCoordinateTransformation getCoordinateTransformation() const noexcept = 0;
+    virtual void setSelectorForSinglePixel(ResizeSelector selector) noexcept = 0;
+    virtual ResizeSelector getSelectorForSinglePixel() const noexcept = 0;
+    virtual void setNearestRounding(ResizeRoundMode value) noexcept = 0;
+    virtual ResizeRoundMode getNearestRounding() const noexcept = 0;
+    virtual void setCubicCoeff(float A) noexcept = 0;
+    virtual float getCubicCoeff() const noexcept = 0;
+    virtual void setExcludeOutside(bool excludeFlag) noexcept = 0;
+    virtual bool getExcludeOutside() const noexcept = 0;
+    //! Kiln addition: the value of output points outside the region of interest (kTF_CROP_AND_RESIZE).
+    virtual void setExtrapolationValue(float value) noexcept = 0;
+    virtual float getExtrapolationValue() const noexcept = 0;
     virtual ~IResizeLayer() noexcept {}
 };
 
@@ -886,15 +987,16 @@ public:
 enum class FillOperation : int32_t
 {
     kLINSPACE = 0,
-    kRANDOM_UNIFORM = 1
+    kRANDOM_UNIFORM = 1,
+    kRANDOM_NORMAL = 2 //!< added in 8.x
 };
 template <>
 constexpr inline int32_t EnumMax<FillOperation>()
 {
-    return 2;
+    return 3;
 }
 
-//! Generates a tensor (not supported by Kiln yet).
+//! Generates a tensor: a linear ramp (alpha + beta·index along each axis), or seeded random values.
 class IFillLayer : public ILayer
 {
 public:
@@ -908,6 +1010,116 @@ public:
     virtual double getBeta() const noexcept = 0;
     using ILayer::setInput;
     virtual ~IFillLayer() noexcept {}
+};
+
+// ---- Layers added by TensorRT 8.x and later (additive; a 7.2 program never sees them) ----
+
+//! Quantizes FLOAT to INT8 (or the type set with setToType): clamp(round(x / scale) + zeroPoint).
+//! Input 1 is the scale (a scalar, or a vector along getAxis()); optional input 2 is the zero point.
+class IQuantizeLayer : public ILayer
+{
+public:
+    virtual int32_t getAxis() const noexcept = 0;
+    virtual void setAxis(int32_t axis) noexcept = 0;
+    virtual void setToType(DataType toType) noexcept = 0;
+    virtual DataType getToType() const noexcept = 0;
+    using ILayer::setInput;
+    virtual ~IQuantizeLayer() noexcept {}
+};
+
+//! Dequantizes to FLOAT: (x - zeroPoint) · scale, with the same inputs as IQuantizeLayer.
+class IDequantizeLayer : public ILayer
+{
+public:
+    virtual int32_t getAxis() const noexcept = 0;
+    virtual void setAxis(int32_t axis) noexcept = 0;
+    virtual void setToType(DataType toType) noexcept = 0;
+    virtual DataType getToType() const noexcept = 0;
+    using ILayer::setInput;
+    virtual ~IDequantizeLayer() noexcept {}
+};
+
+//! How IScatterLayer writes its updates (added in 8.2).
+enum class ScatterMode : int32_t
+{
+    kELEMENT = 0, //!< ONNX ScatterElements along getAxis()
+    kND = 1       //!< ONNX ScatterND
+};
+template <>
+constexpr inline int32_t EnumMax<ScatterMode>()
+{
+    return 2;
+}
+
+//! output = data with updates written at the positions the indices name.
+class IScatterLayer : public ILayer
+{
+public:
+    virtual void setMode(ScatterMode mode) noexcept = 0;
+    virtual ScatterMode getMode() const noexcept = 0;
+    virtual void setAxis(int32_t axis) noexcept = 0;
+    virtual int32_t getAxis() const noexcept = 0;
+    virtual ~IScatterLayer() noexcept {}
+};
+
+//! Einstein summation over one or more inputs, e.g. "ij,jk->ik" (lower-case letters, no ellipsis).
+class IEinsumLayer : public ILayer
+{
+public:
+    virtual bool setEquation(const char* equation) noexcept = 0;
+    virtual const char* getEquation() const noexcept = 0;
+    virtual ~IEinsumLayer() noexcept {}
+};
+
+//! One-hot encoding: a new axis of extent depth holding values[1] where the index matches, else
+//! values[0]. Inputs: indices (INT32), values (2 elements), depth (INT32 scalar shape tensor).
+class IOneHotLayer : public ILayer
+{
+public:
+    virtual void setAxis(int32_t axis) noexcept = 0;
+    virtual int32_t getAxis() const noexcept = 0;
+    virtual ~IOneHotLayer() noexcept {}
+};
+
+//! Normalization over the axes of axesMask: (x - mean) / sqrt(variance + epsilon) · scale + bias.
+//! With getNbGroups() > 1 the channel axis (1) is split into groups that are normalized apart
+//! (group normalization); scale and bias broadcast against the input.
+class INormalizationLayer : public ILayer
+{
+public:
+    virtual void setEpsilon(float eps) noexcept = 0;
+    virtual float getEpsilon() const noexcept = 0;
+    virtual void setAxes(uint32_t axesMask) noexcept = 0;
+    virtual uint32_t getAxes() const noexcept = 0;
+    virtual void setNbGroups(int32_t nbGroups) noexcept = 0;
+    virtual int32_t getNbGroups() const noexcept = 0;
+    virtual void setComputePrecision(DataType type) noexcept = 0;
+    virtual DataType getComputePrecision() const noexcept = 0;
+    virtual ~INormalizationLayer() noexcept {}
+};
+
+//! The operation of an ICumulativeLayer (added in 10.x).
+enum class CumulativeOperation : int32_t
+{
+    kSUM = 0
+};
+template <>
+constexpr inline int32_t EnumMax<CumulativeOperation>()
+{
+    return 1;
+}
+
+//! Running sums along the axis given by input 1 (an INT32 scalar), optionally exclusive or reversed.
+class ICumulativeLayer : public ILayer
+{
+public:
+    virtual bool setOperation(CumulativeOperation op) noexcept = 0;
+    virtual CumulativeOperation getOperation() const noexcept = 0;
+    virtual void setExclusive(bool exclusive) noexcept = 0;
+    virtual bool getExclusive() const noexcept = 0;
+    virtual void setReverse(bool reverse) noexcept = 0;
+    virtual bool getReverse() const noexcept = 0;
+    virtual ~ICumulativeLayer() noexcept {}
 };
 
 //! A network to build an engine from. Created by IBuilder; the caller destroys it after the build.
@@ -992,6 +1204,18 @@ public:
     virtual ISelectLayer* addSelect(ITensor& condition, ITensor& thenInput, ITensor& elseInput) noexcept = 0;
     virtual IFillLayer* addFill(Dims dimensions, FillOperation op) noexcept = 0;
     virtual IPaddingLayer* addPaddingNd(ITensor& input, Dims prePadding, Dims postPadding) noexcept = 0;
+
+    // Additions of TensorRT 8.x and later.
+    virtual IQuantizeLayer* addQuantize(ITensor& input, ITensor& scale) noexcept = 0;
+    virtual IDequantizeLayer* addDequantize(ITensor& input, ITensor& scale) noexcept = 0;
+    virtual IScatterLayer* addScatter(ITensor& data, ITensor& indices, ITensor& updates, ScatterMode mode) noexcept = 0;
+    virtual IEinsumLayer* addEinsum(ITensor* const* inputs, int32_t nbInputs, const char* equation) noexcept = 0;
+    virtual IOneHotLayer* addOneHot(ITensor& indices, ITensor& values, ITensor& depth, int32_t axis) noexcept = 0;
+    virtual IGatherLayer* addGatherV2(ITensor& data, ITensor& indices, GatherMode mode) noexcept = 0;
+    virtual INormalizationLayer* addNormalization(
+        ITensor& input, ITensor& scale, ITensor& bias, uint32_t axesMask) noexcept = 0;
+    virtual ICumulativeLayer* addCumulative(
+        ITensor& input, ITensor& axis, CumulativeOperation operation, bool exclusive, bool reverse) noexcept = 0;
 };
 
 enum class CalibrationAlgoType : int32_t

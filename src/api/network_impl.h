@@ -143,6 +143,22 @@ public:
     nvinfer1::IPaddingLayer* addPaddingNd(
         nvinfer1::ITensor& input, nvinfer1::Dims prePadding, nvinfer1::Dims postPadding) noexcept override;
 
+    // Additions of TensorRT 8.x and later.
+    nvinfer1::IQuantizeLayer* addQuantize(nvinfer1::ITensor& input, nvinfer1::ITensor& scale) noexcept override;
+    nvinfer1::IDequantizeLayer* addDequantize(nvinfer1::ITensor& input, nvinfer1::ITensor& scale) noexcept override;
+    nvinfer1::IScatterLayer* addScatter(nvinfer1::ITensor& data, nvinfer1::ITensor& indices, nvinfer1::ITensor& updates,
+        nvinfer1::ScatterMode mode) noexcept override;
+    nvinfer1::IEinsumLayer* addEinsum(
+        nvinfer1::ITensor* const* inputs, int32_t nbInputs, const char* equation) noexcept override;
+    nvinfer1::IOneHotLayer* addOneHot(nvinfer1::ITensor& indices, nvinfer1::ITensor& values, nvinfer1::ITensor& depth,
+        int32_t axis) noexcept override;
+    nvinfer1::IGatherLayer* addGatherV2(
+        nvinfer1::ITensor& data, nvinfer1::ITensor& indices, nvinfer1::GatherMode mode) noexcept override;
+    nvinfer1::INormalizationLayer* addNormalization(nvinfer1::ITensor& input, nvinfer1::ITensor& scale,
+        nvinfer1::ITensor& bias, uint32_t axesMask) noexcept override;
+    nvinfer1::ICumulativeLayer* addCumulative(nvinfer1::ITensor& input, nvinfer1::ITensor& axis,
+        nvinfer1::CumulativeOperation operation, bool exclusive, bool reverse) noexcept override;
+
     void setExplicitPrecision(bool value) { mExplicitPrecision = value; }
 
 private:

@@ -1,5 +1,7 @@
 #include "api/tensor_impl.h"
 
+#include "layers/identity.h"
+
 #include "api/network_impl.h"
 #include "common/dtype.h"
 
@@ -50,6 +52,10 @@ void TensorImpl::setType(nvinfer1::DataType type) noexcept
     mTensor.type = type;
     if (!mTensor.isInput)
         mTensor.typeSet = true;
+    // On an identity's output the type is a conversion request; shape inference at API time sees it
+    // at once (the builder applies the same rule).
+    if (mTensor.producer && mTensor.producer->kind() == ir::LayerKind::kIdentity)
+        static_cast<layers::IdentityParams&>(*mTensor.producer->params).outputType = static_cast<int32_t>(type);
     mNetwork.changed();
 }
 

@@ -1,4 +1,6 @@
-// Activation: y = f(x) element-wise, for the twelve ActivationTypes with alpha/beta.
+// Activation: y = f(x) element-wise, for the fourteen ActivationTypes with alpha/beta (formulas in
+// NvInfer.h). kGELU_ERF is the exact GELU 0.5·x·(1 + erf(x/√2)); kGELU_TANH its tanh
+// approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))); both ignore alpha and beta.
 #pragma once
 
 #include "ir/params.h"

@@ -56,6 +56,19 @@ Status SliceParams::inferShapes(ir::ShapeContext& ctx) const
     if (fullBatch && rank < 1)
         return ctx.error("an implicit-batch slice needs the batch axis");
 
+    const ir::TensorDesc* fill = ctx.input(4);
+    if (fill)
+    {
+        if (mode != nvinfer1::SliceMode::kFILL)
+            return ctx.error("a fill value (input 4) needs slice mode kFILL");
+        if (fill->type != in->type)
+            return ctx.error("the fill value (input 4) must have the type of input 0");
+        int64_t fillVolume = 0;
+        KILN_RETURN_IF_ERROR(checkedVolume(ctx, "the fill value (input 4)", fill->dims, fillVolume));
+        if (fillVolume >= 0 && fillVolume != 1)
+            return ctx.error("the fill value (input 4) has dims " + toString(fill->dims) + ", expected one element");
+    }
+
     std::vector<int64_t> s0, sz, st;
     bool startKnown = true, sizeKnown = true, strideKnown = true;
     KILN_RETURN_IF_ERROR(sliceVector(ctx, *this, 1, "start", start, rank, s0, startKnown));
@@ -85,10 +98,13 @@ Status SliceParams::inferShapes(ir::ShapeContext& ctx) const
         const int64_t extent = in->dims.d[i];
         if (batchAxis || !startKnown || !strideKnown || extent < 0 || sz[a] == 0)
             continue;
-        if (mode == nvinfer1::SliceMode::kWRAP)
+        if (mode == nvinfer1::SliceMode::kFILL)
+            continue;
+        if (mode != nvinfer1::SliceMode::kDEFAULT)
         {
             if (extent == 0)
-                return ctx.error("axis " + std::to_string(i) + " has extent 0; there is nothing to wrap around");
+                return ctx.error("axis " + std::to_string(i) + " has extent 0; there is nothing to read in slice mode "
+                    + std::to_string(static_cast<int32_t>(mode)));
             continue;
         }
         const int64_t first = s0[a];
@@ -103,9 +119,11 @@ Status SliceParams::inferShapes(ir::ShapeContext& ctx) const
     ir::TensorDesc& desc = ctx.output(0);
     desc.type = in->type;
     desc.dims = out;
+    const bool fillKnown = !fill || (fill->values && fill->values->size() == 1);
     if (in->type == nvinfer1::DataType::kINT32 && in->values && static_cast<int64_t>(in->values->size()) == inVolume
-        && startKnown && strideKnown && canCarryValues(out) && canCarryValues(in->dims))
+        && startKnown && strideKnown && fillKnown && canCarryValues(out) && canCarryValues(in->dims))
     {
+        const int32_t fillValue = fill ? fill->values->front() : 0;
         int64_t inStrides[nvinfer1::Dims::MAX_DIMS];
         rowMajorStrides(in->dims, inStrides);
         std::vector<int32_t> values(static_cast<size_t>(outVolume));
@@ -114,11 +132,13 @@ Status SliceParams::inferShapes(ir::ShapeContext& ctx) const
             int64_t coords[nvinfer1::Dims::MAX_DIMS];
             unravelIndex(o, out, coords);
             int64_t src = 0;
-            for (int32_t i = 0; i < rank; ++i)
-                src += sliceCoordinate(
-                           mode, s0[static_cast<size_t>(i)], st[static_cast<size_t>(i)], coords[i], in->dims.d[i])
-                    * inStrides[i];
-            values[static_cast<size_t>(o)] = (*in->values)[static_cast<size_t>(src)];
+            for (int32_t i = 0; i < rank && src >= 0; ++i)
+            {
+                const int64_t c = sliceCoordinate(
+                    mode, s0[static_cast<size_t>(i)], st[static_cast<size_t>(i)], coords[i], in->dims.d[i]);
+                src = c < 0 ? -1 : src + c * inStrides[i];
+            }
+            values[static_cast<size_t>(o)] = src < 0 ? fillValue : (*in->values)[static_cast<size_t>(src)];
         }
         desc.values = std::move(values);
     }

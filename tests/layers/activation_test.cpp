@@ -27,6 +27,9 @@ double reference(ActivationType type, double x, double a, double b)
     case ActivationType::kHARD_SIGMOID: return std::max(0.0, std::min(1.0, a * x + b));
     case ActivationType::kSCALED_TANH: return a * std::tanh(b * x);
     case ActivationType::kTHRESHOLDED_RELU: return x > a ? x : 0;
+    case ActivationType::kGELU_ERF: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+    case ActivationType::kGELU_TANH:
+        return 0.5 * x * (1 + std::tanh(std::sqrt(2 / std::acos(-1.0)) * (x + 0.044715 * x * x * x)));
     }
     return 0;
 }
@@ -75,7 +78,9 @@ INSTANTIATE_TEST_SUITE_P(AllTypes, ActivationTest,
                            Case{ActivationType::kELU, 0.7f, 0}, Case{ActivationType::kSELU, 1.6732f, 1.0507f},
                            Case{ActivationType::kSOFTSIGN, 0, 0}, Case{ActivationType::kSOFTPLUS, 1.5f, 0.5f},
                            Case{ActivationType::kCLIP, -1.f, 2.f}, Case{ActivationType::kHARD_SIGMOID, 0.2f, 0.5f},
-                           Case{ActivationType::kSCALED_TANH, 1.7f, 0.66f}, Case{ActivationType::kTHRESHOLDED_RELU, 0.5f, 0}),
+                           Case{ActivationType::kSCALED_TANH, 1.7f, 0.66f}, Case{ActivationType::kTHRESHOLDED_RELU, 0.5f, 0},
+                           Case{ActivationType::kGELU_ERF, 0, 0}, Case{ActivationType::kGELU_TANH, 0, 0},
+                           Case{ActivationType::kGELU_ERF, 3.f, -2.f}),
         ::testing::Bool()));
 
 TEST(Activation, InvalidTypeIsReportedWithTheLayerName)

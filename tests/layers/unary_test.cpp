@@ -1,9 +1,11 @@
-// Unary against a float64 reference: all 21 operations on inputs inside their domains, INT32
-// kABS/kNEG (with wrap-around), kNOT on BOOL, both batch modes, and bad input types.
+// Unary against a float64 reference: all 25 operations on inputs inside their domains, INT32
+// kABS/kNEG/kSIGN (with wrap-around), kNOT on BOOL, kROUND on halves, kISINF/kISNAN giving BOOL,
+// both batch modes, and bad input types.
 #include "support/harness.h"
 
 #include <climits>
 #include <cmath>
+#include <limits>
 
 using namespace nvinfer1;
 using kiln::test::HostTensor;
@@ -43,7 +45,11 @@ double reference(UnaryOperation op, double x)
     case UnaryOperation::kCEIL: return std::ceil(x);
     case UnaryOperation::kFLOOR: return std::floor(x);
     case UnaryOperation::kERF: return std::erf(x);
-    case UnaryOperation::kNOT: break;
+    case UnaryOperation::kSIGN: return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
+    case UnaryOperation::kROUND: return x - std::remainder(x, 1.0); // remainder rounds halves to even
+    case UnaryOperation::kNOT:
+    case UnaryOperation::kISINF:
+    case UnaryOperation::kISNAN: break;
     }
     return 0;
 }
@@ -54,7 +60,8 @@ const MathCase kMathCases[] = {{UnaryOperation::kEXP, -5.f, 5.f}, {UnaryOperatio
     {UnaryOperation::kTAN, -1.4f, 1.4f}, {UnaryOperation::kSINH, -4.f, 4.f}, {UnaryOperation::kCOSH, -4.f, 4.f},
     {UnaryOperation::kASIN, -0.99f, 0.99f}, {UnaryOperation::kACOS, -0.99f, 0.99f}, {UnaryOperation::kATAN, -6.f, 6.f},
     {UnaryOperation::kASINH, -6.f, 6.f}, {UnaryOperation::kACOSH, 1.f, 20.f}, {UnaryOperation::kATANH, -0.99f, 0.99f},
-    {UnaryOperation::kCEIL, -5.f, 5.f}, {UnaryOperation::kFLOOR, -5.f, 5.f}, {UnaryOperation::kERF, -3.f, 3.f}};
+    {UnaryOperation::kCEIL, -5.f, 5.f}, {UnaryOperation::kFLOOR, -5.f, 5.f}, {UnaryOperation::kERF, -3.f, 3.f},
+    {UnaryOperation::kSIGN, -5.f, 5.f}, {UnaryOperation::kROUND, -9.f, 9.f}};
 
 class UnaryMathTest : public ::testing::TestWithParam<std::tuple<MathCase, bool>>
 {
@@ -105,10 +112,10 @@ TEST(Unary, ScalarInput)
     kiln::test::expectClose(outs[0], {}, {std::sqrt(2.0)});
 }
 
-TEST(Unary, IntAbsAndNeg)
+TEST(Unary, IntAbsNegAndSign)
 {
     for (bool explicitBatch : {true, false})
-        for (UnaryOperation op : {UnaryOperation::kABS, UnaryOperation::kNEG})
+        for (UnaryOperation op : {UnaryOperation::kABS, UnaryOperation::kNEG, UnaryOperation::kSIGN})
         {
             const std::vector<int32_t> values = {0, 5, -5, INT_MAX, INT_MIN, -1, 7, -123456};
             NetworkHarness h(explicitBatch);
@@ -124,10 +131,65 @@ TEST(Unary, IntAbsAndNeg)
             std::vector<int32_t> expected;
             for (int32_t v : values)
             {
+                if (op == UnaryOperation::kSIGN)
+                {
+                    expected.push_back(v > 0 ? 1 : v < 0 ? -1 : 0);
+                    continue;
+                }
                 // Two's complement: -INT_MIN wraps to INT_MIN.
                 const int64_t r = op == UnaryOperation::kNEG || v < 0 ? -static_cast<int64_t>(v) : v;
                 expected.push_back(r > INT_MAX ? INT_MIN : static_cast<int32_t>(r));
             }
+            kiln::test::expectEqualInts(outs[0], {2, 4}, expected);
+        }
+}
+
+TEST(Unary, RoundHalvesToEvenAndSignOfSpecialValues)
+{
+    const float inf = std::numeric_limits<float>::infinity();
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const std::vector<float> values = {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 2.4999998f, 2.5000002f, 0.f, -0.f,
+        8388609.f, -16777216.f, 1e30f, inf, -inf, nan};
+    for (UnaryOperation op : {UnaryOperation::kROUND, UnaryOperation::kSIGN})
+    {
+        NetworkHarness h;
+        ITensor* in = h.input("x", HostTensor::floats({4, 4}, values));
+        ASSERT_NE(in, nullptr);
+        IUnaryLayer* layer = h.network().addUnary(*in, op);
+        ASSERT_NE(layer, nullptr);
+        h.markOutput(layer->getOutput(0));
+        const auto outs = h.run();
+        ASSERT_EQ(outs.size(), 1u);
+        std::vector<double> expected;
+        for (float v : values)
+            expected.push_back(op == UnaryOperation::kROUND ? std::nearbyint(static_cast<double>(v))
+                    : std::isnan(v)                          ? static_cast<double>(nan)
+                                                             : reference(op, v));
+        kiln::test::expectClose(outs[0], {4, 4}, expected, 0, 0);
+    }
+}
+
+TEST(Unary, IsInfAndIsNanGiveBool)
+{
+    const float inf = std::numeric_limits<float>::infinity();
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const std::vector<float> values = {0.f, -1.f, inf, -inf, nan, -nan, 3.4e38f, 1e-45f};
+    for (bool explicitBatch : {true, false})
+        for (UnaryOperation op : {UnaryOperation::kISINF, UnaryOperation::kISNAN})
+        {
+            NetworkHarness h(explicitBatch);
+            h.setBatch(2);
+            ITensor* in = h.input("x", HostTensor::floats({2, 4}, values));
+            ASSERT_NE(in, nullptr);
+            IUnaryLayer* layer = h.network().addUnary(*in, op);
+            ASSERT_NE(layer, nullptr);
+            EXPECT_EQ(layer->getOutput(0)->getType(), DataType::kBOOL);
+            h.markOutput(layer->getOutput(0));
+            const auto outs = h.run();
+            ASSERT_EQ(outs.size(), 1u);
+            std::vector<int32_t> expected;
+            for (float v : values)
+                expected.push_back(op == UnaryOperation::kISINF ? std::isinf(v) : std::isnan(v));
             kiln::test::expectEqualInts(outs[0], {2, 4}, expected);
         }
 }
@@ -174,6 +236,10 @@ TEST(Unary, BadInputTypesAreReportedWithTheLayerName)
     expectRejected(HostTensor::floats({3}, {1, 2, 3}), UnaryOperation::kNOT, "unary_not_float");
     expectRejected(HostTensor::bools({3}, {1, 0, 1}), UnaryOperation::kABS, "unary_abs_bool");
     expectRejected(HostTensor::ints({3}, {1, 2, 3}), UnaryOperation::kNOT, "unary_not_int");
+    expectRejected(HostTensor::ints({3}, {1, 2, 3}), UnaryOperation::kROUND, "unary_round_int");
+    expectRejected(HostTensor::ints({3}, {1, 2, 3}), UnaryOperation::kISINF, "unary_isinf_int");
+    expectRejected(HostTensor::bools({3}, {1, 0, 1}), UnaryOperation::kISNAN, "unary_isnan_bool");
+    expectRejected(HostTensor::bools({3}, {1, 0, 1}), UnaryOperation::kSIGN, "unary_sign_bool");
 }
 
 TEST(Unary, InvalidOperation)
@@ -182,7 +248,7 @@ TEST(Unary, InvalidOperation)
     h.logger().expectErrors();
     ITensor* in = h.input("x", HostTensor::floats({2}, {1, 2}));
     ASSERT_NE(in, nullptr);
-    EXPECT_EQ(h.network().addUnary(*in, static_cast<UnaryOperation>(21)), nullptr);
+    EXPECT_EQ(h.network().addUnary(*in, static_cast<UnaryOperation>(25)), nullptr);
     EXPECT_TRUE(h.logger().hasError("addUnary")) << h.logger().errors();
     IUnaryLayer* layer = h.network().addUnary(*in, UnaryOperation::kEXP);
     ASSERT_NE(layer, nullptr);

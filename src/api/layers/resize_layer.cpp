@@ -1,4 +1,5 @@
-// IResizeLayer and INetworkDefinition::addResize.
+// IResizeLayer and INetworkDefinition::addResize. alignCorners and the coordinate transformation
+// are kept in step: setAlignCorners(true) is setCoordinateTransformation(kALIGN_CORNERS).
 #include "api/layer_impl.h"
 #include "layers/resize.h"
 
@@ -54,9 +55,56 @@ public:
     void setAlignCorners(bool alignCorners) noexcept override
     {
         params().alignCorners = alignCorners;
+        if (alignCorners)
+            params().coordinateTransformation = nvinfer1::ResizeCoordinateTransformation::kALIGN_CORNERS;
+        else if (params().coordinateTransformation == nvinfer1::ResizeCoordinateTransformation::kALIGN_CORNERS)
+            params().coordinateTransformation = nvinfer1::ResizeCoordinateTransformation::kASYMMETRIC;
         changed();
     }
-    bool getAlignCorners() const noexcept override { return params().alignCorners; }
+    bool getAlignCorners() const noexcept override
+    {
+        return params().transform() == nvinfer1::ResizeCoordinateTransformation::kALIGN_CORNERS;
+    }
+    void setCoordinateTransformation(nvinfer1::ResizeCoordinateTransformation coordTransform) noexcept override
+    {
+        params().coordinateTransformation = coordTransform;
+        params().alignCorners = coordTransform == nvinfer1::ResizeCoordinateTransformation::kALIGN_CORNERS;
+        changed();
+    }
+    nvinfer1::ResizeCoordinateTransformation getCoordinateTransformation() const noexcept override
+    {
+        return params().transform();
+    }
+    void setSelectorForSinglePixel(nvinfer1::ResizeSelector selector) noexcept override
+    {
+        params().selector = selector;
+        changed();
+    }
+    nvinfer1::ResizeSelector getSelectorForSinglePixel() const noexcept override { return params().selector; }
+    void setNearestRounding(nvinfer1::ResizeRoundMode value) noexcept override
+    {
+        params().nearestRounding = value;
+        changed();
+    }
+    nvinfer1::ResizeRoundMode getNearestRounding() const noexcept override { return params().nearestRounding; }
+    void setCubicCoeff(float coeff) noexcept override
+    {
+        params().cubicCoeff = coeff;
+        changed();
+    }
+    float getCubicCoeff() const noexcept override { return params().cubicCoeff; }
+    void setExcludeOutside(bool excludeFlag) noexcept override
+    {
+        params().excludeOutside = excludeFlag;
+        changed();
+    }
+    bool getExcludeOutside() const noexcept override { return params().excludeOutside; }
+    void setExtrapolationValue(float value) noexcept override
+    {
+        params().extrapolationValue = value;
+        changed();
+    }
+    float getExtrapolationValue() const noexcept override { return params().extrapolationValue; }
 };
 
 } // namespace

@@ -10,6 +10,9 @@ namespace kiln::kernels::reference
 namespace
 {
 
+constexpr float kSqrtHalf = 0.70710678118654752f;
+constexpr float kSqrtTwoOverPi = 0.79788456080286536f;
+
 float activate(nvinfer1::ActivationType type, float x, float alpha, float beta)
 {
     using nvinfer1::ActivationType;
@@ -27,6 +30,9 @@ float activate(nvinfer1::ActivationType type, float x, float alpha, float beta)
     case ActivationType::kHARD_SIGMOID: return std::max(0.f, std::min(1.f, alpha * x + beta));
     case ActivationType::kSCALED_TANH: return alpha * std::tanh(beta * x);
     case ActivationType::kTHRESHOLDED_RELU: return x > alpha ? x : 0.f;
+    case ActivationType::kGELU_ERF: return 0.5f * x * (1.f + std::erf(x * kSqrtHalf));
+    case ActivationType::kGELU_TANH:
+        return 0.5f * x * (1.f + std::tanh(kSqrtTwoOverPi * (x + 0.044715f * x * x * x)));
     }
     return x;
 }

@@ -23,6 +23,9 @@ void sliceRows(const KernelArgs& args, nvinfer1::SliceMode mode, const layers::S
     const TensorBuffer& out = args.outputs[0];
     const T* x = in.as<const T>();
     T* y = out.as<T>();
+    T fill{};
+    if (args.inputs.size() > 4 && args.inputs[4].data)
+        fill = *args.inputs[4].as<const T>();
     const int32_t rank = out.dims.nbDims;
     const int64_t cols = rank > 0 ? out.dims.d[rank - 1] : 1;
     const int64_t rows = cols > 0 ? out.elementCount() / cols : 0;
@@ -37,18 +40,28 @@ void sliceRows(const KernelArgs& args, nvinfer1::SliceMode mode, const layers::S
             {
                 layers::unravelIndex(r, rowDims, coords);
                 int64_t base = 0;
-                for (int32_t i = 0; i + 1 < rank; ++i)
-                    base += layers::sliceCoordinate(mode, w.start[i], w.stride[i], coords[i], in.dims.d[i])
-                        * inStrides[i];
+                for (int32_t i = 0; i + 1 < rank && base >= 0; ++i)
+                {
+                    const int64_t c = layers::sliceCoordinate(mode, w.start[i], w.stride[i], coords[i], in.dims.d[i]);
+                    base = c < 0 ? -1 : base + c * inStrides[i];
+                }
                 T* row = y + r * cols;
                 if (rank == 0)
                 {
                     row[0] = x[0];
                     continue;
                 }
+                if (base < 0)
+                {
+                    std::fill(row, row + cols, fill);
+                    continue;
+                }
                 const int32_t last = rank - 1;
                 for (int64_t j = 0; j < cols; ++j)
-                    row[j] = x[base + layers::sliceCoordinate(mode, w.start[last], w.stride[last], j, in.dims.d[last])];
+                {
+                    const int64_t c = layers::sliceCoordinate(mode, w.start[last], w.stride[last], j, in.dims.d[last]);
+                    row[j] = c < 0 ? fill : x[base + c];
+                }
             }
         });
 }

@@ -12,6 +12,19 @@ namespace
 using nvinfer1::DataType;
 using nvinfer1::UnaryOperation;
 
+float roundHalfToEven(float x)
+{
+    if (!std::isfinite(x))
+        return x;
+    const float lower = std::floor(x);
+    const float diff = x - lower; // exact for floats
+    if (diff < 0.5f)
+        return lower;
+    if (diff > 0.5f)
+        return lower + 1.f;
+    return std::fmod(lower, 2.f) == 0.f ? lower : lower + 1.f;
+}
+
 float applyFloatUnary(UnaryOperation op, float x)
 {
     switch (op)
@@ -36,16 +49,20 @@ float applyFloatUnary(UnaryOperation op, float x)
     case UnaryOperation::kCEIL: return std::ceil(x);
     case UnaryOperation::kFLOOR: return std::floor(x);
     case UnaryOperation::kERF: return std::erf(x);
-    case UnaryOperation::kNOT: break;
+    case UnaryOperation::kSIGN: return x > 0.f ? 1.f : x < 0.f ? -1.f : x;
+    case UnaryOperation::kROUND: return roundHalfToEven(x);
+    case UnaryOperation::kNOT:
+    case UnaryOperation::kISINF:
+    case UnaryOperation::kISNAN: break;
     }
     return x;
 }
 
-template <typename T, typename Fn>
+template <typename T, typename U = T, typename Fn>
 void unary(const KernelArgs& args, Fn f)
 {
     const T* x = args.inputs[0].as<const T>();
-    T* y = args.outputs[0].as<T>();
+    U* y = args.outputs[0].as<U>();
     args.pool->parallelFor(args.outputs[0].elementCount(), 4096, [&](int64_t begin, int64_t end) {
         for (int64_t i = begin; i < end; ++i)
             y[i] = f(x[i]);
@@ -57,6 +74,16 @@ void unary(const KernelArgs& args, Fn f)
 Status runUnary(const KernelArgs& args)
 {
     const UnaryOperation op = args.paramsAs<layers::UnaryParams>().operation;
+    if (op == UnaryOperation::kISINF)
+    {
+        unary<float, uint8_t>(args, [](float x) { return static_cast<uint8_t>(std::isinf(x)); });
+        return Status::ok();
+    }
+    if (op == UnaryOperation::kISNAN)
+    {
+        unary<float, uint8_t>(args, [](float x) { return static_cast<uint8_t>(std::isnan(x)); });
+        return Status::ok();
+    }
     switch (args.inputs[0].type)
     {
     case DataType::kBOOL: unary<uint8_t>(args, [](uint8_t x) { return static_cast<uint8_t>(x == 0); }); break;
