@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Kiln's main job on a fresh machine: install dependencies, build, then build engines with the
-# kiln tool and run and benchmark them (LeNet with the MNIST kit's trained weights, and a
-# ResNet-18-shaped network).
+# Kiln's main job on a fresh machine: install dependencies, build, write real ONNX models (seeded
+# random weights, ONNX Runtime references), then build, run and benchmark them with the kiln tool
+# and print how Kiln's outputs and speed compare with ONNX Runtime's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${KILN_DATA_DIR:-../shared/data}
@@ -10,12 +10,21 @@ scripts/install_deps.sh
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DKILN_DATA_DIR="$(realpath "$DATA")" >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target kiln
 KILN="$BUILD/tools/kiln/kiln"
+MODELS="$BUILD/onnx_models"
 mkdir -p "$BUILD/demo"
-echo "== LeNet from the MNIST kit's weights, implicit batch"
-"$KILN" build --zoo lenet --weights "$DATA/mnist/mnistapi.wts" --implicit --batch 10 --saveEngine "$BUILD/demo/lenet.engine"
-"$KILN" run --loadEngine "$BUILD/demo/lenet.engine" --pgm "$DATA/mnist/3.pgm" --mean "$DATA/mnist/mnist_mean.binaryproto" --outputDir "$BUILD/demo"
-"$KILN" bench --loadEngine "$BUILD/demo/lenet.engine" --batch 10 --iterations 50
-echo "== ResNet-18-shaped network (random weights), 224x224, explicit batch"
-"$KILN" bench --zoo resnet18 --iterations 3 --warmup 1 --no-profile
-"$KILN" build --zoo resnet18 --input-size 112 --saveEngine "$BUILD/demo/resnet18.engine"
-"$KILN" bench --loadEngine "$BUILD/demo/resnet18.engine" --iterations 5 --warmup 1
+echo "== Writing ONNX models (ResNet-50/18, MobileNetV2, SqueezeNet, BERT, dynamic batch) and ONNX Runtime references"
+python3 tests/onnx/models/make_models.py "$MODELS"
+echo "== ResNet-50-style model: build an engine, run it, compare with ONNX Runtime"
+"$KILN" build --onnx "$MODELS/resnet50/model.onnx" --saveEngine "$BUILD/demo/resnet50.engine"
+"$KILN" run --loadEngine "$BUILD/demo/resnet50.engine" --loadInputs "input:$MODELS/resnet50/input_input.npy" \
+  --outputDir "$BUILD/demo"
+python3 scripts/onnx_demo.py "$MODELS" --model resnet50 --kiln-outputs "$BUILD/demo"
+echo "== Dynamic batch: one engine for batch 1..8 (profile from the command line), run at batch 4"
+"$KILN" build --onnx "$MODELS/dynamic_batch/model.onnx" --minShapes x:1x3x32x32 --optShapes x:4x3x32x32 \
+  --maxShapes x:8x3x32x32 --saveEngine "$BUILD/demo/dynamic.engine"
+"$KILN" run --loadEngine "$BUILD/demo/dynamic.engine" --shapes x:4x3x32x32 \
+  --loadInputs "x:$MODELS/dynamic_batch/input_x_b4.npy" --outputDir "$BUILD/demo"
+echo "== Every model through kiln run, compared with ONNX Runtime"
+python3 scripts/onnx_demo.py "$MODELS" --kiln "$KILN" --work "$BUILD/demo/all"
+echo "== Latency, Kiln vs ONNX Runtime in the same run"
+python3 bench/onnx_vs_ort.py "$MODELS" --kiln "$KILN" --iterations 5 --warmup 1

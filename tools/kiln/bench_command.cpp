@@ -53,7 +53,7 @@ int commandBench(int argc, char** argv)
         return 2;
     }
     std::vector<std::string> known = buildOptionNames();
-    for (const char* k : {"loadEngine", "input", "shapes", "iterations", "warmup", "no-profile"})
+    for (const char* k : {"loadEngine", "input", "loadInputs", "iterations", "warmup", "no-profile"})
         known.push_back(k);
     for (const auto& u : args.unknown(known))
     {

@@ -1,6 +1,7 @@
 // kiln build: an engine from the zoo, saved to a file.
 #include "cli.h"
 
+#include "NvOnnxParser.h"
 #include "common/zoo.h"
 
 #include <chrono>
@@ -12,16 +13,95 @@ namespace kiln::cli
 const std::vector<std::string>& buildOptionNames()
 {
     static const std::vector<std::string> names{"zoo", "weights", "implicit", "batch", "input-size", "classes", "seed",
-        "workspace", "fp16", "int8", "verbose", "name"};
+        "workspace", "fp16", "int8", "verbose", "name", "onnx", "shapes", "minShapes", "optShapes", "maxShapes"};
     return names;
 }
 
+namespace
+{
+
+//! An engine from an ONNX model; dynamic inputs take their profile from --shapes (min = opt = max)
+//! or --minShapes/--optShapes/--maxShapes.
+nvinfer1::ICudaEngine* buildFromOnnx(const Args& args, nvinfer1::ILogger& logger, double& buildMs, std::string& error)
+{
+    const std::string path = args.get("onnx");
+    const int64_t workspaceMiB = args.getInt("workspace", 1024, error);
+    if (!error.empty())
+        return nullptr;
+    Ptr<nvinfer1::IBuilder> builder(nvinfer1::createInferBuilder(logger));
+    if (!builder)
+        return error = "could not create the builder", nullptr;
+    Ptr<nvinfer1::INetworkDefinition> network(
+        builder->createNetworkV2(1u << static_cast<uint32_t>(nvinfer1::NetworkDefinitionCreationFlag::kEXPLICIT_BATCH)));
+    Ptr<nvonnxparser::IParser> parser(nvonnxparser::createParser(*network, logger));
+    if (!parser)
+        return error = "could not create the ONNX parser", nullptr;
+    const auto verbosity = args.has("verbose") ? nvinfer1::ILogger::Severity::kVERBOSE : nvinfer1::ILogger::Severity::kWARNING;
+    const auto start = std::chrono::steady_clock::now();
+    if (!parser->parseFromFile(path.c_str(), verbosity))
+    {
+        error = "'" + path + "' could not be parsed:";
+        for (int i = 0; i < parser->getNbErrors(); ++i)
+            error += std::string("\n  ") + parser->getError(i)->desc();
+        return nullptr;
+    }
+    std::map<std::string, nvinfer1::Dims> shapes[3];
+    const char* const options[3] = {"minShapes", "optShapes", "maxShapes"};
+    for (int k = 0; k < 3; ++k)
+    {
+        const std::string text = args.has(options[k]) ? args.get(options[k]) : args.get("shapes");
+        if (!text.empty() && !parseShapes(text, shapes[k], error))
+            return nullptr;
+    }
+    Ptr<nvinfer1::IBuilderConfig> config(builder->createBuilderConfig());
+    nvinfer1::IOptimizationProfile* profile = builder->createOptimizationProfile();
+    bool dynamic = false;
+    for (int32_t i = 0; i < network->getNbInputs(); ++i)
+    {
+        nvinfer1::ITensor* in = network->getInput(i);
+        const nvinfer1::Dims d = in->getDimensions();
+        bool isDynamic = false;
+        for (int32_t k = 0; k < d.nbDims; ++k)
+            isDynamic = isDynamic || d.d[k] < 0;
+        if (!isDynamic)
+            continue;
+        dynamic = true;
+        const nvinfer1::OptProfileSelector selectors[3]
+            = {nvinfer1::OptProfileSelector::kMIN, nvinfer1::OptProfileSelector::kOPT, nvinfer1::OptProfileSelector::kMAX};
+        for (int k = 0; k < 3; ++k)
+        {
+            auto it = shapes[k].find(in->getName());
+            if (it == shapes[k].end())
+                return error = std::string("input '") + in->getName() + "' has dynamic dimensions " + dimsText(d) + ": give --shapes "
+                           + in->getName() + ":<dims> or --minShapes/--optShapes/--maxShapes",
+                       nullptr;
+            profile->setDimensions(in->getName(), selectors[k], it->second);
+        }
+    }
+    if (dynamic)
+        config->addOptimizationProfile(profile);
+    std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+    network->setName(args.get("name", name).c_str());
+    config->setMaxWorkspaceSize(static_cast<size_t>(workspaceMiB) << 20);
+    if (args.has("fp16"))
+        config->setFlag(nvinfer1::BuilderFlag::kFP16);
+    nvinfer1::ICudaEngine* engine = builder->buildEngineWithConfig(*network, *config);
+    buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (!engine)
+        error = "the build failed (see the errors above)";
+    return engine;
+}
+
+} // namespace
+
 nvinfer1::ICudaEngine* buildFromArgs(const Args& args, nvinfer1::ILogger& logger, double& buildMs, std::string& error)
 {
+    if (args.has("onnx"))
+        return buildFromOnnx(args, logger, buildMs, error);
     const std::string zoo = args.get("zoo");
     if (zoo.empty())
     {
-        error = "no network: give --zoo lenet|resnet18 (ONNX, Caffe and UFF input arrive with the parsers)";
+        error = "no network: give --onnx model.onnx or --zoo lenet|resnet18";
         return nullptr;
     }
     tools::ZooOptions opt;

@@ -200,6 +200,21 @@ bool prepareBindings(nvinfer1::ICudaEngine& engine, nvinfer1::IExecutionContext&
         }
         files[spec.substr(0, eq)] = spec.substr(eq + 1);
     }
+    // trtexec's form: --loadInputs name:file.npy[,name2:file2.npy]
+    const std::string load = args.get("loadInputs");
+    for (size_t pos = 0; pos < load.size();)
+    {
+        const size_t end = std::min(load.find(',', pos), load.size());
+        const std::string spec = load.substr(pos, end - pos);
+        const size_t colon = spec.rfind(':');
+        if (colon == std::string::npos || colon == 0)
+        {
+            error = "--loadInputs expects name:file.npy[,name:file.npy], got '" + spec + "'";
+            return false;
+        }
+        files[spec.substr(0, colon)] = spec.substr(colon + 1);
+        pos = end + 1;
+    }
     std::mt19937 rng(static_cast<uint32_t>(args.getInt("seed", 1, error)));
     b.buffers.assign(static_cast<size_t>(engine.getNbBindings()), {});
     b.pointers.assign(static_cast<size_t>(engine.getNbBindings()), nullptr);

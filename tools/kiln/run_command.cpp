@@ -19,7 +19,7 @@ int commandRun(int argc, char** argv)
         return 2;
     }
     std::vector<std::string> known = buildOptionNames();
-    for (const char* k : {"loadEngine", "input", "shapes", "pgm", "mean", "invert", "outputDir"})
+    for (const char* k : {"loadEngine", "input", "loadInputs", "pgm", "mean", "invert", "outputDir"})
         known.push_back(k);
     for (const auto& u : args.unknown(known))
     {
