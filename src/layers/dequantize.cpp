@@ -20,9 +20,4 @@ Status DequantizeParams::inferShapes(ir::ShapeContext& ctx) const
     return Status::ok();
 }
 
-Status DequantizeParams::addBatchAxis()
-{
-    return shiftQuantizationAxis(axis);
-}
-
 } // namespace kiln::layers

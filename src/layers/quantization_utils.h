@@ -30,4 +30,25 @@ QuantizationLayout quantizationLayout(const nvinfer1::Dims& data, const nvinfer1
 //! Implicit-batch lowering of a quantization axis: non-negative axes move up by one.
 Status shiftQuantizationAxis(int32_t& axis);
 
+//! The fields Quantize and Dequantize share: the axis of a per-axis scale and the output type.
+class QuantizationParams : public ir::LayerParams
+{
+public:
+    int32_t axis{1};
+    nvinfer1::DataType toType;
+
+    explicit QuantizationParams(nvinfer1::DataType defaultType)
+        : toType(defaultType)
+    {
+    }
+    void visitFields(ir::FieldVisitor& v) override
+    {
+        v.visit("axis", axis);
+        v.visitEnum("toType", toType);
+    }
+    int32_t minInputs() const override { return 2; }
+    int32_t maxInputs() const override { return 3; }
+    Status addBatchAxis() override { return shiftQuantizationAxis(axis); }
+};
+
 } // namespace kiln::layers

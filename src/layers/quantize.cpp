@@ -20,9 +20,4 @@ Status QuantizeParams::inferShapes(ir::ShapeContext& ctx) const
     return Status::ok();
 }
 
-Status QuantizeParams::addBatchAxis()
-{
-    return shiftQuantizationAxis(axis);
-}
-
 } // namespace kiln::layers

@@ -5,28 +5,21 @@
 // Implicit batch: a non-negative axis leaves the batch out; addBatchAxis moves it up by one.
 #pragma once
 
-#include "ir/params.h"
+#include "layers/quantization_utils.h"
 
 namespace kiln::layers
 {
 
-class QuantizeParams final : public ir::LayerParams
+class QuantizeParams final : public QuantizationParams
 {
 public:
-    int32_t axis{1};
-    nvinfer1::DataType toType{nvinfer1::DataType::kINT8};
-
+    QuantizeParams()
+        : QuantizationParams(nvinfer1::DataType::kINT8)
+    {
+    }
     ir::LayerKind kind() const override { return ir::LayerKind::kQuantize; }
     std::unique_ptr<ir::LayerParams> clone() const override { return std::make_unique<QuantizeParams>(*this); }
-    void visitFields(ir::FieldVisitor& v) override
-    {
-        v.visit("axis", axis);
-        v.visitEnum("toType", toType);
-    }
-    int32_t minInputs() const override { return 2; }
-    int32_t maxInputs() const override { return 3; }
     Status inferShapes(ir::ShapeContext& ctx) const override;
-    Status addBatchAxis() override;
 };
 
 } // namespace kiln::layers

@@ -1,33 +1,10 @@
-// IQuantizeLayer and INetworkDefinition::addQuantize.
-#include "api/layer_impl.h"
+// IQuantizeLayer, IDequantizeLayer and INetworkDefinition::addQuantize/addDequantize.
+#include "api/layers/quantization_layer.h"
+#include "layers/dequantize.h"
 #include "layers/quantize.h"
 
 namespace kiln::api
 {
-
-namespace
-{
-
-class QuantizeLayer final : public LayerImpl<nvinfer1::IQuantizeLayer, layers::QuantizeParams>
-{
-public:
-    using LayerImpl::LayerImpl;
-
-    int32_t getAxis() const noexcept override { return params().axis; }
-    void setAxis(int32_t axis) noexcept override
-    {
-        params().axis = axis;
-        changed();
-    }
-    void setToType(nvinfer1::DataType toType) noexcept override
-    {
-        params().toType = toType;
-        changed();
-    }
-    nvinfer1::DataType getToType() const noexcept override { return params().toType; }
-};
-
-} // namespace
 
 nvinfer1::IQuantizeLayer* NetworkImpl::addQuantize(nvinfer1::ITensor& input, nvinfer1::ITensor& scale) noexcept
 {
@@ -35,7 +12,18 @@ nvinfer1::IQuantizeLayer* NetworkImpl::addQuantize(nvinfer1::ITensor& input, nvi
     ir::Tensor* s = unwrap(scale, "addQuantize scale");
     if (!in || !s)
         return nullptr;
-    return addLayer<QuantizeLayer>(std::make_unique<layers::QuantizeParams>(), {in, s});
+    return addLayer<QuantizationLayer<nvinfer1::IQuantizeLayer, layers::QuantizeParams>>(
+        std::make_unique<layers::QuantizeParams>(), {in, s});
+}
+
+nvinfer1::IDequantizeLayer* NetworkImpl::addDequantize(nvinfer1::ITensor& input, nvinfer1::ITensor& scale) noexcept
+{
+    ir::Tensor* in = unwrap(input, "addDequantize input");
+    ir::Tensor* s = unwrap(scale, "addDequantize scale");
+    if (!in || !s)
+        return nullptr;
+    return addLayer<QuantizationLayer<nvinfer1::IDequantizeLayer, layers::DequantizeParams>>(
+        std::make_unique<layers::DequantizeParams>(), {in, s});
 }
 
 } // namespace kiln::api

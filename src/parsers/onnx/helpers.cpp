@@ -273,4 +273,10 @@ ITensor* gather1d(ImporterContext& ctx, ITensor* v, const std::vector<int32_t>& 
     return l ? l->getOutput(0) : nullptr;
 }
 
+OnnxExpected<Outputs> single(ITensor* out)
+{
+    KILN_ONNX_NOT_NULL(out);
+    return Outputs{Value::of(out)};
+}
+
 } // namespace kiln::onnx

@@ -50,6 +50,9 @@ nvinfer1::ITensor* concat(ImporterContext& ctx, const std::vector<nvinfer1::ITen
 //! Gathers the elements \p indices of the 1-D tensor \p v.
 nvinfer1::ITensor* gather1d(ImporterContext& ctx, nvinfer1::ITensor* v, const std::vector<int32_t>& indices);
 
+//! The importer result of a node with one output: \p out, or an error when a layer was refused.
+OnnxExpected<Outputs> single(nvinfer1::ITensor* out);
+
 } // namespace kiln::onnx
 
 //! Returns an error from an importer when a network call gave nullptr.

@@ -22,8 +22,7 @@ OnnxExpected<Outputs> binary(Node& node, ElementWiseOperation op)
 {
     KILN_ONNX_CHECK(node.has(0) && node.has(1), kINVALID_NODE, "needs two inputs");
     ITensor* out = elementwise(node.ctx, node.tensor(0), node.tensor(1), op);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 //! Sum/Max/Min/Mean over any number of inputs.
@@ -43,16 +42,14 @@ OnnxExpected<Outputs> unaryOp(Node& node, UnaryOperation op)
 {
     KILN_ONNX_CHECK(node.has(0), kINVALID_NODE, "needs an input");
     ITensor* out = unary(node.ctx, node.tensor(0), op);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 OnnxExpected<Outputs> activationOp(Node& node, ActivationType type, float alpha = 0.f, float beta = 0.f)
 {
     KILN_ONNX_CHECK(node.has(0), kINVALID_NODE, "needs an input");
     ITensor* out = activation(node.ctx, node.tensor(0), type, alpha, beta);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 ITensor* scalarLike(Node& node, ITensor* x, double value)
@@ -73,8 +70,7 @@ KILN_ONNX_IMPORTER(Pow)
     ITensor* exponent = node.tensor(1);
     KILN_ONNX_NOT_NULL(base && exponent ? base : nullptr);
     ITensor* out = elementwise(node.ctx, base, cast(node.ctx, exponent, base->getType()), ElementWiseOperation::kPOW);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 KILN_ONNX_IMPORTER(And) { return binary(node, ElementWiseOperation::kAND); }
 KILN_ONNX_IMPORTER(Or) { return binary(node, ElementWiseOperation::kOR); }
@@ -91,25 +87,17 @@ KILN_ONNX_IMPORTER(Mean)
     KILN_ONNX_ASSIGN(Outputs sum, variadic(node, ElementWiseOperation::kSUM));
     ITensor* s = sum[0].tensor();
     ITensor* out = elementwise(node.ctx, s, scalarLike(node, s, node.nbInputs()), ElementWiseOperation::kDIV);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
-KILN_ONNX_IMPORTER(GreaterOrEqual)
+//! a >= b as not(a < b), a <= b as not(a > b).
+static OnnxExpected<Outputs> negatedComparison(Node& node, ElementWiseOperation op)
 {
-    ITensor* less = elementwise(node.ctx, node.tensor(0), node.tensor(1), ElementWiseOperation::kLESS);
-    ITensor* out = unary(node.ctx, less, UnaryOperation::kNOT);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(unary(node.ctx, elementwise(node.ctx, node.tensor(0), node.tensor(1), op), UnaryOperation::kNOT));
 }
 
-KILN_ONNX_IMPORTER(LessOrEqual)
-{
-    ITensor* greater = elementwise(node.ctx, node.tensor(0), node.tensor(1), ElementWiseOperation::kGREATER);
-    ITensor* out = unary(node.ctx, greater, UnaryOperation::kNOT);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
-}
+KILN_ONNX_IMPORTER(GreaterOrEqual) { return negatedComparison(node, ElementWiseOperation::kLESS); }
+KILN_ONNX_IMPORTER(LessOrEqual) { return negatedComparison(node, ElementWiseOperation::kGREATER); }
 
 KILN_ONNX_IMPORTER(Mod)
 {
@@ -139,8 +127,7 @@ KILN_ONNX_IMPORTER(Mod)
         quotient = truncated;
     }
     ITensor* out = elementwise(node.ctx, a, elementwise(node.ctx, quotient, b, ElementWiseOperation::kPROD), ElementWiseOperation::kSUB);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(BitShift)
@@ -152,8 +139,7 @@ KILN_ONNX_IMPORTER(BitShift)
     KILN_ONNX_CHECK(direction == "LEFT" || direction == "RIGHT", kINVALID_NODE, "direction must be LEFT or RIGHT");
     ITensor* factor = elementwise(node.ctx, scalarLike(node, y, 2), y, ElementWiseOperation::kPOW);
     ITensor* out = elementwise(node.ctx, x, factor, direction == "LEFT" ? ElementWiseOperation::kPROD : ElementWiseOperation::kFLOOR_DIV);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Where)
@@ -210,8 +196,7 @@ KILN_ONNX_IMPORTER(IsInf)
         inf = positive || negative ? elementwise(node.ctx, inf, side, ElementWiseOperation::kAND)
                                    : elementwise(node.ctx, inf, unary(node.ctx, inf, UnaryOperation::kNOT), ElementWiseOperation::kAND);
     }
-    KILN_ONNX_NOT_NULL(inf);
-    return Outputs{Value::of(inf)};
+    return single(inf);
 }
 
 KILN_ONNX_IMPORTER(Relu) { return activationOp(node, ActivationType::kRELU); }
@@ -252,8 +237,7 @@ KILN_ONNX_IMPORTER(Celu)
     ITensor* scaled = elementwise(node.ctx, x, scalarLike(node, x, alpha), ElementWiseOperation::kDIV);
     ITensor* out = elementwise(node.ctx, activation(node.ctx, scaled, ActivationType::kELU, 1.f), scalarLike(node, x, alpha),
         ElementWiseOperation::kPROD);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(HardSwish)
@@ -262,8 +246,7 @@ KILN_ONNX_IMPORTER(HardSwish)
     KILN_ONNX_NOT_NULL(x);
     ITensor* gate = activation(node.ctx, x, ActivationType::kHARD_SIGMOID, 1.f / 6.f, 0.5f);
     ITensor* out = elementwise(node.ctx, x, gate, ElementWiseOperation::kPROD);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Mish)
@@ -272,8 +255,7 @@ KILN_ONNX_IMPORTER(Mish)
     KILN_ONNX_NOT_NULL(x);
     ITensor* sp = activation(node.ctx, x, ActivationType::kSOFTPLUS, 1.f, 1.f);
     ITensor* out = elementwise(node.ctx, x, activation(node.ctx, sp, ActivationType::kTANH), ElementWiseOperation::kPROD);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Gelu)
@@ -324,8 +306,7 @@ KILN_ONNX_IMPORTER(Clip)
         out = elementwise(node.ctx, out, node.tensor(2), ElementWiseOperation::kMIN);
     if (out == x)
         out = identity(node.ctx, x);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(PRelu)
@@ -361,7 +342,12 @@ KILN_ONNX_IMPORTER(Dropout)
     if (node.has(2))
     {
         KILN_ONNX_ASSIGN(std::vector<int64_t> training, node.constInts(2, "training_mode"));
-        KILN_ONNX_CHECK(training.empty() || training[0] == 0, kUNSUPPORTED_NODE, "training_mode must be false for inference");
+        // Training mode drops values at random, except with ratio 0.
+        bool zeroRatio = false;
+        if (node.has(1) && node.input(1).isWeights())
+            zeroRatio = node.input(1).weights().at(0) == 0.0;
+        KILN_ONNX_CHECK(training.empty() || training[0] == 0 || zeroRatio, kUNSUPPORTED_NODE,
+            "training mode (random dropout) is not supported; only ratio 0");
     }
     Outputs out{node.input(0)};
     if (node.proto.output_size() > 1 && !node.proto.output(1).empty())
@@ -391,8 +377,7 @@ KILN_ONNX_IMPORTER(Cast)
     if (node.input(0).type() == type)
         return Outputs{node.input(0)};
     ITensor* out = cast(node.ctx, node.tensor(0), type);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(CastLike)
@@ -402,8 +387,7 @@ KILN_ONNX_IMPORTER(CastLike)
     if (node.input(0).type() == type)
         return Outputs{node.input(0)};
     ITensor* out = cast(node.ctx, node.tensor(0), type);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 } // namespace kiln::onnx

@@ -91,8 +91,7 @@ KILN_ONNX_IMPORTER(ConstantOfShape)
     KILN_ONNX_NOT_NULL(out);
     if (type != DataType::kFLOAT)
         out = cast(node.ctx, out, type);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Range)
@@ -150,7 +149,7 @@ KILN_ONNX_IMPORTER(EyeLike)
 KILN_ONNX_IMPORTER(NonZero)
 {
     KILN_ONNX_CHECK(node.has(0) && node.input(0).isWeights(), kUNSUPPORTED_NODE,
-        "NonZero is supported only where its input is a constant (its output shape depends on the data)");
+        "the input must be a constant: NonZero's output shape depends on the data");
     const ShapedWeights& x = node.input(0).weights();
     const int64_t rank = static_cast<int64_t>(x.shape.size());
     std::vector<int64_t> hits;

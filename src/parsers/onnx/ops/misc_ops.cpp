@@ -752,8 +752,7 @@ KILN_ONNX_IMPORTER(Det)
     KILN_ONNX_NOT_NULL(det);
     if (m == 1)
         det = identity(node.ctx, det);
-    KILN_ONNX_NOT_NULL(det);
-    return Outputs{Value::of(det)};
+    return single(det);
 }
 
 KILN_ONNX_IMPORTER(TfIdfVectorizer)
@@ -879,8 +878,7 @@ KILN_ONNX_IMPORTER(TfIdfVectorizer)
         out = elementwise(ctx, frequencies, w, ElementWiseOperation::kPROD);
     if (d.nbDims == 1)
         out = reshape(ctx, out, Dims{1, {static_cast<int32_t>(outputSize)}, {}});
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(MatMulInteger)

@@ -124,8 +124,7 @@ KILN_ONNX_IMPORTER(Conv)
     ITensor* out = l->getOutput(0);
     if (oneD)
         out = from2d(node, out);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(ConvTranspose)
@@ -236,8 +235,7 @@ KILN_ONNX_IMPORTER(ConvTranspose)
     }
     if (oneD)
         out = from2d(node, out);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 static OnnxExpected<Outputs> pool(Node& node, nvinfer1::PoolingType type)
@@ -258,6 +256,10 @@ static OnnxExpected<Outputs> pool(Node& node, nvinfer1::PoolingType type)
         x = to2d(node, x);
         extend1d(win);
     }
+    // Integer tensors (MaxPool of INT8/UINT8 data) pool in FLOAT, exact below 2^24.
+    const DataType type0 = x ? x->getType() : DataType::kFLOAT;
+    if (type0 == DataType::kINT32)
+        x = cast(node.ctx, x, DataType::kFLOAT);
     KILN_ONNX_NOT_NULL(x);
     nvinfer1::IPoolingLayer* l = node.network().addPoolingNd(*x, type, makeDims(win.kernel));
     KILN_ONNX_NOT_NULL(l);
@@ -268,10 +270,11 @@ static OnnxExpected<Outputs> pool(Node& node, nvinfer1::PoolingType type)
     if (type == nvinfer1::PoolingType::kAVERAGE)
         l->setAverageCountExcludesPadding(node.attrs.i("count_include_pad", 0) == 0);
     ITensor* out = l->getOutput(0);
+    if (type0 == DataType::kINT32)
+        out = cast(node.ctx, out, DataType::kINT32);
     if (oneD)
         out = from2d(node, out);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(MaxPool) { return pool(node, nvinfer1::PoolingType::kMAX); }
@@ -290,8 +293,7 @@ KILN_ONNX_IMPORTER(GlobalAveragePool)
     ITensor* x = node.tensor(0);
     KILN_ONNX_NOT_NULL(x);
     ITensor* out = reduceAxes(node, x, nvinfer1::ReduceOperation::kAVG, spatialMask(x->getDimensions().nbDims), true);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(GlobalMaxPool)
@@ -299,8 +301,7 @@ KILN_ONNX_IMPORTER(GlobalMaxPool)
     ITensor* x = node.tensor(0);
     KILN_ONNX_NOT_NULL(x);
     ITensor* out = reduceAxes(node, x, nvinfer1::ReduceOperation::kMAX, spatialMask(x->getDimensions().nbDims), true);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 //! (sum |x|^p)^(1/p) over \p axes.
@@ -319,8 +320,7 @@ KILN_ONNX_IMPORTER(GlobalLpPool)
     ITensor* x = node.tensor(0);
     KILN_ONNX_NOT_NULL(x);
     ITensor* out = lpReduce(node, x, static_cast<float>(node.attrs.i("p", 2)), spatialMask(x->getDimensions().nbDims));
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(LpPool)
@@ -346,8 +346,42 @@ KILN_ONNX_IMPORTER(LpPool)
         windowSize *= k;
     ITensor* sum = elementwise(node.ctx, l->getOutput(0), scalarLike(node, x, static_cast<double>(windowSize)), ElementWiseOperation::kPROD);
     ITensor* out = elementwise(node.ctx, sum, scalarLike(node, x, 1.0 / p), ElementWiseOperation::kPOW);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
+}
+
+//! Training-mode BatchNormalization (opset 14+): normalizes with the batch statistics and outputs
+//! the updated running mean and variance (population variance, as the ONNX reference computes).
+static OnnxExpected<Outputs> batchNormTraining(Node& node, ITensor* x, float eps)
+{
+    const int32_t rank = x->getDimensions().nbDims;
+    KILN_ONNX_CHECK(rank >= 2, kINVALID_NODE, "needs an input of rank 2 or more");
+    uint32_t axes = 1u;
+    for (int32_t i = 2; i < rank; ++i)
+        axes |= 1u << i;
+    const auto channel = [&](int32_t i) {
+        std::vector<int64_t> shape(static_cast<size_t>(rank), 1);
+        shape[1] = -1;
+        return reshape(node.ctx, node.tensor(i), makeDims(shape));
+    };
+    ITensor* mean = reduceAxes(node, x, nvinfer1::ReduceOperation::kAVG, axes, true);
+    ITensor* centered = elementwise(node.ctx, x, mean, ElementWiseOperation::kSUB);
+    ITensor* var = reduceAxes(node, elementwise(node.ctx, centered, centered, ElementWiseOperation::kPROD), nvinfer1::ReduceOperation::kAVG, axes, true);
+    KILN_ONNX_NOT_NULL(var);
+    ITensor* denom = unary(node.ctx, elementwise(node.ctx, var, scalarLike(node, var, eps), ElementWiseOperation::kSUM), nvinfer1::UnaryOperation::kSQRT);
+    ITensor* y = elementwise(node.ctx, elementwise(node.ctx, elementwise(node.ctx, centered, denom, ElementWiseOperation::kDIV), channel(1),
+                                           ElementWiseOperation::kPROD),
+        channel(2), ElementWiseOperation::kSUM);
+    const float momentum = node.attrs.f("momentum", 0.9f);
+    const auto running = [&](int32_t input, ITensor* current) {
+        ITensor* flat = reshape(node.ctx, current, Dims{1, {-1}, {}});
+        ITensor* kept = elementwise(node.ctx, node.tensor(input), scalarConstant(node.ctx, DataType::kFLOAT, momentum, 1), ElementWiseOperation::kPROD);
+        ITensor* added = elementwise(node.ctx, flat, scalarConstant(node.ctx, DataType::kFLOAT, 1.0 - momentum, 1), ElementWiseOperation::kPROD);
+        return elementwise(node.ctx, kept, added, ElementWiseOperation::kSUM);
+    };
+    ITensor* runningMean = running(3, mean);
+    ITensor* runningVar = running(4, var);
+    KILN_ONNX_NOT_NULL(y && runningMean && runningVar ? y : nullptr);
+    return Outputs{Value::of(y), Value::of(runningMean), Value::of(runningVar)};
 }
 
 KILN_ONNX_IMPORTER(BatchNormalization)
@@ -355,10 +389,10 @@ KILN_ONNX_IMPORTER(BatchNormalization)
     ITensor* x = node.tensor(0);
     KILN_ONNX_NOT_NULL(x);
     KILN_ONNX_CHECK(node.nbInputs() >= 5, kINVALID_NODE, "needs X, scale, B, mean and var");
-    KILN_ONNX_CHECK(node.proto.output_size() == 1 || node.attrs.i("training_mode", 0) == 0, kUNSUPPORTED_NODE,
-        "training mode is not supported");
     const float eps = node.attrs.f("epsilon", 1e-5f);
     const int32_t rank = x->getDimensions().nbDims;
+    if (node.attrs.i("training_mode", 0) != 0)
+        return batchNormTraining(node, x, eps);
     const bool constant = node.input(1).isWeights() && node.input(2).isWeights() && node.input(3).isWeights() && node.input(4).isWeights();
     if (constant && rank >= 2)
     {
@@ -382,8 +416,7 @@ KILN_ONNX_IMPORTER(BatchNormalization)
         ITensor* out = l->getOutput(0);
         if (rank < 3)
             out = squeeze(node.ctx, out, {rank});
-        KILN_ONNX_NOT_NULL(out);
-        return Outputs{Value::of(out)};
+        return single(out);
     }
     // General form with tensors: (x - mean) / sqrt(var + eps) · scale + B, parameters along axis 1.
     const auto channel = [&](int32_t i) {
@@ -400,8 +433,7 @@ KILN_ONNX_IMPORTER(BatchNormalization)
     ITensor* out = elementwise(node.ctx, elementwise(node.ctx, elementwise(node.ctx, centered, denom, ElementWiseOperation::kDIV), channel(1),
                                              ElementWiseOperation::kPROD),
         channel(2), ElementWiseOperation::kSUM);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 //! A per-channel tensor [C] as [1, C, 1, ...] of \p rank.
@@ -542,8 +574,7 @@ KILN_ONNX_IMPORTER(LpNormalization)
     KILN_ONNX_CHECK(p == 1 || p == 2, kINVALID_NODE, "p must be 1 or 2");
     ITensor* norm = lpReduce(node, x, static_cast<float>(p), 1u << axis);
     ITensor* out = elementwise(node.ctx, x, norm, ElementWiseOperation::kDIV);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(ImageScaler)
@@ -606,8 +637,7 @@ KILN_ONNX_IMPORTER(Gemm)
             c = elementwise(node.ctx, c, scalarLike(node, c, beta), ElementWiseOperation::kPROD);
         out = elementwise(node.ctx, out, c, ElementWiseOperation::kSUM);
     }
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Einsum)
@@ -677,8 +707,7 @@ static OnnxExpected<Outputs> softmaxFamily(Node& node, int kind)
     }
     if (legacy && d.nbDims > 0)
         out = isStatic(d) ? reshape(node.ctx, out, d) : reshapeTo(node.ctx, out, shapeOf(node.ctx, x));
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Softmax) { return softmaxFamily(node, 0); }
@@ -820,19 +849,16 @@ static std::pair<double, double> integerRange(int32_t onnxType)
     }
 }
 
-static OnnxExpected<ITensor*> scaleAndZeroPoint(Node& node, nvinfer1::ILayer* l)
+//! QuantizeLinear / DequantizeLinear: scale and zero point per tensor or along `axis`.
+template <typename Layer>
+static OnnxExpected<ITensor*> quantization(Node& node, Layer* l)
 {
+    KILN_ONNX_NOT_NULL(l);
     int64_t axis = node.attrs.i("axis", 1);
     if (node.input(1).rank() > 0)
         KILN_ONNX_CHECK(normalizeAxis(axis, node.input(0).rank()), kINVALID_NODE, "axis is out of range");
     KILN_ONNX_CHECK(node.attrs.i("block_size", 0) == 0, kUNSUPPORTED_NODE, "blocked quantization is not supported");
-    if (auto* q = dynamic_cast<nvinfer1::IQuantizeLayer*>(l))
-    {
-        q->setAxis(static_cast<int32_t>(axis));
-        q->setToType(DataType::kINT32);
-    }
-    else if (auto* dq = dynamic_cast<nvinfer1::IDequantizeLayer*>(l))
-        dq->setAxis(static_cast<int32_t>(axis));
+    l->setAxis(static_cast<int32_t>(axis));
     if (node.has(2))
         l->setInput(2, *node.tensor(2));
     return l->getOutput(0);
@@ -844,15 +870,14 @@ KILN_ONNX_IMPORTER(QuantizeLinear)
     ITensor* scale = node.tensor(1);
     KILN_ONNX_NOT_NULL(x && scale ? x : nullptr);
     nvinfer1::IQuantizeLayer* l = node.network().addQuantize(*x, *scale);
-    KILN_ONNX_NOT_NULL(l);
-    KILN_ONNX_ASSIGN(ITensor * out, scaleAndZeroPoint(node, l));
+    KILN_ONNX_ASSIGN(ITensor * out, quantization(node, l));
+    l->setToType(DataType::kINT32);
     // Saturate to the zero point's type (UINT8 when there is none).
     const int32_t zpType = node.has(2) && node.input(2).isWeights() ? node.input(2).weights().onnxType : ::onnx::TensorProto::UINT8;
     const auto [lo, hi] = integerRange(zpType ? zpType : ::onnx::TensorProto::UINT8);
     out = elementwise(node.ctx, out, scalarConstant(node.ctx, DataType::kINT32, lo, out->getDimensions().nbDims), ElementWiseOperation::kMAX);
     out = elementwise(node.ctx, out, scalarConstant(node.ctx, DataType::kINT32, hi, out->getDimensions().nbDims), ElementWiseOperation::kMIN);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(DequantizeLinear)
@@ -860,10 +885,8 @@ KILN_ONNX_IMPORTER(DequantizeLinear)
     ITensor* x = node.tensor(0);
     ITensor* scale = node.tensor(1);
     KILN_ONNX_NOT_NULL(x && scale ? x : nullptr);
-    nvinfer1::IDequantizeLayer* l = node.network().addDequantize(*x, *scale);
-    KILN_ONNX_NOT_NULL(l);
-    KILN_ONNX_ASSIGN(ITensor * out, scaleAndZeroPoint(node, l));
-    return Outputs{Value::of(out)};
+    KILN_ONNX_ASSIGN(ITensor * out, quantization(node, node.network().addDequantize(*x, *scale)));
+    return single(out);
 }
 
 } // namespace kiln::onnx

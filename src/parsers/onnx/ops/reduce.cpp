@@ -80,8 +80,7 @@ OnnxExpected<Outputs> reduce(Node& node, ReduceOperation op, Pre pre = Pre::kNON
         out = unary(node.ctx, out, nvinfer1::UnaryOperation::kSQRT);
     else if (post == Post::kLOG)
         out = unary(node.ctx, out, nvinfer1::UnaryOperation::kLOG);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 OnnxExpected<Outputs> argExtreme(Node& node, nvinfer1::TopKOperation op)
@@ -116,8 +115,7 @@ OnnxExpected<Outputs> argExtreme(Node& node, nvinfer1::TopKOperation op)
         idx = elementwise(node.ctx, scalarConstant(node.ctx, DataType::kINT32, extent - 1, rank), idx, ElementWiseOperation::kSUB);
     if (node.attrs.i("keepdims", 1) == 0)
         idx = squeeze(node.ctx, idx, {axis});
-    KILN_ONNX_NOT_NULL(idx);
-    return Outputs{Value::of(idx)};
+    return single(idx);
 }
 
 } // namespace

@@ -85,12 +85,10 @@ KILN_ONNX_IMPORTER(Reshape)
         const std::vector<int64_t> shape = node.input(1).weights().ints();
         KILN_ONNX_CHECK(shape.size() <= static_cast<size_t>(Dims::MAX_DIMS), kUNSUPPORTED_NODE, "the target rank exceeds 8");
         ITensor* out = reshape(node.ctx, x, makeDims(shape), !allowZero);
-        KILN_ONNX_NOT_NULL(out);
-        return Outputs{Value::of(out)};
+        return single(out);
     }
     ITensor* out = reshapeTo(node.ctx, x, cast(node.ctx, node.tensor(1), DataType::kINT32), !allowZero);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Flatten)
@@ -109,8 +107,7 @@ KILN_ONNX_IMPORTER(Flatten)
         (i < axis ? outer : inner) = m.mul(i < axis ? outer : inner, m.dim(i));
     ITensor* out = ShapeMath::allConst({outer, inner}) ? reshape(node.ctx, x, ShapeMath::constDims({outer, inner}))
                                                       : reshapeTo(node.ctx, x, m.vector({outer, inner}));
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Transpose)
@@ -130,8 +127,7 @@ KILN_ONNX_IMPORTER(Transpose)
         p.push_back(static_cast<int32_t>(v));
     }
     ITensor* out = transpose(node.ctx, x, p);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Squeeze)
@@ -155,8 +151,7 @@ KILN_ONNX_IMPORTER(Squeeze)
         KILN_ONNX_CHECK(d.d[a] == 1 || d.d[a] == -1, kINVALID_NODE,
             "cannot squeeze axis " + std::to_string(a) + " of extent " + std::to_string(d.d[a]));
     ITensor* out = squeeze(node.ctx, x, axes);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Unsqueeze)
@@ -170,8 +165,7 @@ KILN_ONNX_IMPORTER(Unsqueeze)
     KILN_ONNX_CHECK(rank <= Dims::MAX_DIMS, kUNSUPPORTED_NODE, "the output rank exceeds 8");
     KILN_ONNX_RETURN_IF_ERROR(normalizeAxes(axes, rank));
     ITensor* out = unsqueeze(node.ctx, x, axes);
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Concat)
@@ -188,8 +182,7 @@ KILN_ONNX_IMPORTER(Concat)
     if (parts.size() == 1)
         return Outputs{Value::of(identity(node.ctx, parts[0]))};
     ITensor* out = concat(node.ctx, parts, static_cast<int32_t>(axis));
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Split)
@@ -334,8 +327,7 @@ KILN_ONNX_IMPORTER(Shape)
     ITensor* shape = shapeOf(node.ctx, node.tensor(0));
     if (begin != 0 || end != d.nbDims)
         shape = slice1d(node.ctx, shape, static_cast<int32_t>(begin), static_cast<int32_t>(end));
-    KILN_ONNX_NOT_NULL(shape);
-    return Outputs{Value::of(shape)};
+    return single(shape);
 }
 
 KILN_ONNX_IMPORTER(Size)
@@ -350,8 +342,7 @@ KILN_ONNX_IMPORTER(Size)
     for (int32_t i = 0; i < d.nbDims; ++i)
         n = m.mul(n, m.dim(i));
     ITensor* out = reshape(node.ctx, m.tensor(n), Dims{0, {}, {}});
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(Expand)
@@ -501,8 +492,7 @@ static OnnxExpected<Outputs> depthSpace(Node& node, bool toSpace)
             transpose(node.ctx, reshape(node.ctx, x, Dims{6, {0, c, h / b, b, w / b, b}, {}}, true), {0, 3, 5, 1, 2, 4}),
             Dims{4, {0, c * b * b, h / b, w / b}, {}}, true);
     }
-    KILN_ONNX_NOT_NULL(out);
-    return Outputs{Value::of(out)};
+    return single(out);
 }
 
 KILN_ONNX_IMPORTER(DepthToSpace) { return depthSpace(node, true); }
