@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -524,6 +525,78 @@ TEST(OnnxParser, ParserOwnsWeightsUntilDestroyed)
     }
     auto outs = s.run({{1, 1, 1}});
     EXPECT_EQ(outs[0], (std::vector<float>{2, 3, 4}));
+}
+
+void strAttr(onnx::NodeProto& n, const std::string& name, const std::string& v)
+{
+    auto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(v);
+}
+
+TEST(OnnxParser, GeluOfOpset20BothApproximations)
+{
+    const std::vector<float> x{-3.f, -1.f, -0.25f, 0.f, 0.5f, 1.f, 2.5f};
+    for (const std::string approx : {"none", "tanh"})
+    {
+        Model m(20);
+        m.input("x", TP::FLOAT, {static_cast<int64_t>(x.size())});
+        auto& n = m.node("Gelu", {"x"}, {"y"}, "gelu");
+        strAttr(n, "approximate", approx);
+        m.output("y");
+        Session s;
+        ASSERT_TRUE(s.parse(m.bytes())) << s.firstError();
+        auto outs = s.run({x});
+        ASSERT_EQ(outs.size(), 1u);
+        for (size_t i = 0; i < x.size(); ++i)
+        {
+            const double v = x[i];
+            const double want = approx == "none" ? 0.5 * v * (1 + std::erf(v / std::sqrt(2.0)))
+                                                 : 0.5 * v * (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v)));
+            EXPECT_NEAR(outs[0][i], want, 1e-5) << approx << " x=" << v;
+        }
+    }
+}
+
+TEST(OnnxParser, GroupNormalizationPerGroupAndPerChannelParameters)
+{
+    // x [1, 4, 3]: 2 groups of 2 channels. Opset 18 takes one scale/bias per group, opset 21 one
+    // per channel.
+    std::vector<float> x(12);
+    for (size_t i = 0; i < x.size(); ++i)
+        x[i] = static_cast<float>((i * 7) % 5) - 1.5f + 0.1f * static_cast<float>(i);
+    for (int64_t opset : {18, 21})
+    {
+        const std::vector<float> scale = opset == 18 ? std::vector<float>{2.f, -1.f} : std::vector<float>{2.f, 0.5f, -1.f, 3.f};
+        const std::vector<float> bias = opset == 18 ? std::vector<float>{0.5f, 1.f} : std::vector<float>{0.5f, 0.f, 1.f, -2.f};
+        Model m(opset);
+        m.input("x", TP::FLOAT, {1, 4, 3});
+        m.floats("scale", {static_cast<int64_t>(scale.size())}, scale);
+        m.floats("bias", {static_cast<int64_t>(bias.size())}, bias);
+        auto& n = m.node("GroupNormalization", {"x", "scale", "bias"}, {"y"}, "gn");
+        intAttr(n, "num_groups", 2);
+        m.output("y");
+        Session s;
+        ASSERT_TRUE(s.parse(m.bytes())) << s.firstError();
+        auto outs = s.run({x});
+        ASSERT_EQ(outs.size(), 1u);
+        for (int g = 0; g < 2; ++g)
+        {
+            double mean = 0, var = 0;
+            for (int k = 0; k < 6; ++k)
+                mean += x[static_cast<size_t>(g * 6 + k)] / 6.0;
+            for (int k = 0; k < 6; ++k)
+                var += (x[static_cast<size_t>(g * 6 + k)] - mean) * (x[static_cast<size_t>(g * 6 + k)] - mean) / 6.0;
+            for (int k = 0; k < 6; ++k)
+            {
+                const int c = g * 2 + k / 3;
+                const size_t p = opset == 18 ? static_cast<size_t>(g) : static_cast<size_t>(c);
+                const double want = (x[static_cast<size_t>(g * 6 + k)] - mean) / std::sqrt(var + 1e-5) * scale[p] + bias[p];
+                EXPECT_NEAR(outs[0][static_cast<size_t>(g * 6 + k)], want, 1e-4) << "opset " << opset;
+            }
+        }
+    }
 }
 
 TEST(OnnxParser, OnnxConfigHoldsItsSettings)

@@ -706,6 +706,14 @@ int main(int argc, char** argv)
             if (!r.passed)
                 md << "| " << r.suite << "/" << r.name << " | " << r.op << " | " << escape(r.reason) << " |\n";
     }
+    // A crash or hang is a bug whatever the operator: it fails the run even when the rates are met.
+    int crashes = 0;
+    for (const Result& r : results)
+        if (r.reason.rfind("crashed", 0) == 0 || r.reason == "timed out")
+        {
+            std::cerr << "onnx_conformance: " << r.suite << "/" << r.name << " " << r.reason << "\n";
+            ++crashes;
+        }
     const bool met = pct(nodePass, nodeAll) >= kTargetNode * 100 && pct(claimedPass, claimedAll) >= kTargetClaimed * 100;
-    return filter.empty() && !met ? 1 : 0;
+    return crashes > 0 || (filter.empty() && !met) ? 1 : 0;
 }
