@@ -379,6 +379,12 @@ OnnxExpected<Outputs> ImporterContext::fold(const Importer& importer, Node& node
         if (!outputs[j].isTensor())
             continue;
         nvinfer1::ITensor* t = outputs[j].tensor();
+        const nvinfer1::Dims d = t->getDimensions();
+        int64_t n = 1;
+        for (int32_t k = 0; k < d.nbDims && n <= kMaxGeneratedElements; ++k)
+            n *= std::max(d.d[k], 0);
+        if (d.nbDims < 0 || n > kMaxGeneratedElements)
+            return KILN_ONNX_ERROR(kUNSUPPORTED_NODE, "the constant output is too large to fold");
         t->setName(("fold_output_" + std::to_string(j)).c_str());
         network->markOutput(*t);
         pending.push_back(static_cast<int32_t>(j));
@@ -401,11 +407,12 @@ OnnxExpected<Outputs> ImporterContext::fold(const Importer& importer, Node& node
             if (b < 0)
                 return KILN_ONNX_ERROR(kINTERNAL_ERROR, "the constant subgraph lost an output");
             const nvinfer1::Dims d = engine->getBindingDimensions(b);
-            std::vector<int64_t> shape(d.d, d.d + d.nbDims);
+            std::vector<int64_t> shape(d.d, d.d + std::max(d.nbDims, 0));
             DataType type = engine->getBindingDataType(b);
             if (type != DataType::kFLOAT && type != DataType::kINT32 && type != DataType::kBOOL)
                 return KILN_ONNX_ERROR(kINTERNAL_ERROR, "the constant subgraph has an output of an unusual type");
-            ShapedWeights w = makeWeights(mArena, type, shape);
+            // Too large to keep as a constant: the node is imported as layers instead.
+            KILN_ONNX_ASSIGN(ShapedWeights w, makeGeneratedWeights(mArena, type, shape));
             bindings[static_cast<size_t>(b)] = w.data;
             results.emplace_back(j, w);
         }

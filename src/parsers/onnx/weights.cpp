@@ -204,6 +204,19 @@ ShapedWeights makeWeights(WeightsArena& arena, DataType type, std::vector<int64_
     return w;
 }
 
+OnnxExpected<ShapedWeights> makeGeneratedWeights(WeightsArena& arena, DataType type, std::vector<int64_t> shape)
+{
+    int64_t n = 1;
+    for (int64_t d : shape)
+    {
+        KILN_ONNX_CHECK(d >= 0, kINVALID_VALUE, "a constant would have a negative extent " + std::to_string(d));
+        KILN_ONNX_CHECK(d == 0 || n <= kMaxGeneratedElements / d, kUNSUPPORTED_NODE,
+            "a constant would have more than " + std::to_string(kMaxGeneratedElements) + " elements");
+        n *= d;
+    }
+    return makeWeights(arena, type, std::move(shape));
+}
+
 ShapedWeights makeScalarWeights(WeightsArena& arena, DataType type, double value)
 {
     ShapedWeights w = makeWeights(arena, type, {});

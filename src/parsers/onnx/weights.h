@@ -48,6 +48,11 @@ struct ShapedWeights
 
 size_t elementSize(nvinfer1::DataType type);
 ShapedWeights makeWeights(WeightsArena& arena, nvinfer1::DataType type, std::vector<int64_t> shape);
+//! The largest constant the parser generates itself (ConstantOfShape, Range, masks, folded values).
+constexpr int64_t kMaxGeneratedElements = int64_t{1} << 28;
+//! makeWeights for a shape that comes from the model's values: refuses negative extents and more
+//! than kMaxGeneratedElements elements instead of allocating them.
+OnnxExpected<ShapedWeights> makeGeneratedWeights(WeightsArena& arena, nvinfer1::DataType type, std::vector<int64_t> shape);
 ShapedWeights makeScalarWeights(WeightsArena& arena, nvinfer1::DataType type, double value);
 ShapedWeights makeIntVector(WeightsArena& arena, const std::vector<int64_t>& values);
 

@@ -22,7 +22,7 @@ using nvinfer1::ITensor;
 using NameMap = std::unordered_map<std::string, std::string>;
 
 //! Loops are unrolled at parse time; more iterations than this are refused.
-constexpr int64_t kMaxIterations = 16384;
+constexpr int64_t kMaxIterations = 1024;
 
 //! The names \p graph defines: its inputs, initializers and node outputs.
 std::unordered_set<std::string> definedNames(const ::onnx::GraphProto& graph)
@@ -415,6 +415,8 @@ KILN_ONNX_IMPORTER(Loop)
         KILN_ONNX_ASSIGN(cond, constCondition(node.input(1), "the condition input"));
     }
     KILN_ONNX_CHECK(hasTrip || hasCond, kUNSUPPORTED_NODE, "has neither a trip count nor a condition: an infinite loop");
+    KILN_ONNX_CHECK(!hasTrip || !cond || trips <= kMaxIterations, kUNSUPPORTED_NODE,
+        unroll + "up to " + std::to_string(kMaxIterations) + " iterations; the trip count is " + std::to_string(trips));
 
     std::vector<Value> carried(node.inputs.begin() + 2, node.inputs.end());
     std::vector<std::vector<Value>> scans(static_cast<size_t>(nbScan));

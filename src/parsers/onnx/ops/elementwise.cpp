@@ -354,7 +354,7 @@ KILN_ONNX_IMPORTER(Dropout)
     {
         const nvinfer1::Dims d = node.input(0).dims();
         KILN_ONNX_CHECK(isStatic(d), kUNSUPPORTED_NODE, "the mask output needs a static input shape");
-        ShapedWeights mask = makeWeights(node.arena(), DataType::kBOOL, dimsVector(d));
+        KILN_ONNX_ASSIGN(ShapedWeights mask, makeGeneratedWeights(node.arena(), DataType::kBOOL, dimsVector(d)));
         for (int64_t i = 0; i < mask.count(); ++i)
             mask.set(i, 1);
         out.push_back(Value::of(mask));

@@ -81,7 +81,7 @@ KILN_ONNX_IMPORTER(ConstantOfShape)
         for (int64_t d : shape)
             KILN_ONNX_CHECK(d >= 0, kINVALID_NODE, "the shape holds a negative extent");
         KILN_ONNX_CHECK(shape.size() <= static_cast<size_t>(Dims::MAX_DIMS), kUNSUPPORTED_NODE, "the output rank exceeds 8");
-        ShapedWeights w = makeWeights(node.arena(), type, shape);
+        KILN_ONNX_ASSIGN(ShapedWeights w, makeGeneratedWeights(node.arena(), type, shape));
         for (int64_t i = 0; i < w.count(); ++i)
             w.set(i, value);
         return Outputs{Value::of(w)};
@@ -105,8 +105,10 @@ KILN_ONNX_IMPORTER(Range)
         const double limit = node.input(1).weights().at(0);
         const double delta = node.input(2).weights().at(0);
         KILN_ONNX_CHECK(delta != 0.0, kINVALID_NODE, "delta must not be 0");
-        const int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
-        ShapedWeights w = makeWeights(node.arena(), type, {n});
+        const double count = std::ceil((limit - start) / delta);
+        KILN_ONNX_CHECK(std::isfinite(count), kINVALID_NODE, "start, limit and delta must be finite");
+        const int64_t n = static_cast<int64_t>(std::clamp(count, 0.0, static_cast<double>(kMaxGeneratedElements) + 1));
+        KILN_ONNX_ASSIGN(ShapedWeights w, makeGeneratedWeights(node.arena(), type, {n}));
         for (int64_t i = 0; i < n; ++i)
             w.set(i, start + static_cast<double>(i) * delta);
         return Outputs{Value::of(w)};
@@ -139,7 +141,7 @@ KILN_ONNX_IMPORTER(EyeLike)
     if (node.attrs.has("dtype"))
         KILN_ONNX_CHECK(kilnTypeOf(static_cast<int32_t>(node.attrs.i("dtype", 1)), type), kUNSUPPORTED_NODE, "unsupported dtype");
     const int64_t k = node.attrs.i("k", 0);
-    ShapedWeights w = makeWeights(node.arena(), type, {d.d[0], d.d[1]});
+    KILN_ONNX_ASSIGN(ShapedWeights w, makeGeneratedWeights(node.arena(), type, {d.d[0], d.d[1]}));
     for (int64_t r = 0; r < d.d[0]; ++r)
         for (int64_t c = 0; c < d.d[1]; ++c)
             w.set(r * d.d[1] + c, c - r == k ? 1 : 0);
@@ -187,7 +189,7 @@ KILN_ONNX_IMPORTER(Trilu)
     }
     const bool upper = node.attrs.i("upper", 1) != 0;
     const int64_t rows = d.d[d.nbDims - 2], cols = d.d[d.nbDims - 1];
-    ShapedWeights mask = makeWeights(node.arena(), DataType::kBOOL, {rows, cols});
+    KILN_ONNX_ASSIGN(ShapedWeights mask, makeGeneratedWeights(node.arena(), DataType::kBOOL, {rows, cols}));
     for (int64_t r = 0; r < rows; ++r)
         for (int64_t c = 0; c < cols; ++c)
             mask.set(r * cols + c, upper ? c - r >= k : c - r <= k);

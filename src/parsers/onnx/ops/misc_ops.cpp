@@ -516,7 +516,7 @@ KILN_ONNX_IMPORTER(MelWeightMatrix)
         const double hz = 700.0 * (std::pow(10.0, (static_cast<double>(i) * step + lowMel) / 2595.0) - 1.0);
         bins[static_cast<size_t>(i)] = static_cast<int64_t>(std::floor(static_cast<double>(dftLength + 1) * hz / static_cast<double>(sampleRate)));
     }
-    ShapedWeights w = makeWeights(node.arena(), type, {spectrogramBins, numMelBins});
+    KILN_ONNX_ASSIGN(ShapedWeights w, makeGeneratedWeights(node.arena(), type, {spectrogramBins, numMelBins}));
     auto put = [&](int64_t row, int64_t col, double v) -> OnnxStatus {
         KILN_ONNX_CHECK(row >= 0 && row < spectrogramBins, kINVALID_NODE,
             "the mel edges fall outside the spectrogram's bins: check the edge frequencies and sample_rate");
@@ -851,10 +851,14 @@ KILN_ONNX_IMPORTER(TfIdfVectorizer)
     }
     ITensor* frequencies = nullptr;
     if (gramCounts.empty())
-        frequencies = ctx.constant(makeWeights(node.arena(), DataType::kFLOAT, {batch, outputSize}));
+    {
+        KILN_ONNX_ASSIGN(ShapedWeights zeros, makeGeneratedWeights(node.arena(), DataType::kFLOAT, {batch, outputSize}));
+        frequencies = ctx.constant(zeros);
+    }
     else
     {
-        ShapedWeights toOutput = makeWeights(node.arena(), DataType::kFLOAT, {static_cast<int64_t>(gramOutputs.size()), outputSize});
+        KILN_ONNX_ASSIGN(ShapedWeights toOutput,
+            makeGeneratedWeights(node.arena(), DataType::kFLOAT, {static_cast<int64_t>(gramOutputs.size()), outputSize}));
         for (size_t g = 0; g < gramOutputs.size(); ++g)
             toOutput.set(static_cast<int64_t>(g) * outputSize + gramOutputs[g], 1.0);
         frequencies = matmul(ctx, concat(ctx, gramCounts, 1), ctx.constant(toOutput));
