@@ -58,7 +58,7 @@ void LayerCore::setInput(int32_t index, nvinfer1::ITensor& tensor)
     if (static_cast<size_t>(index) >= mLayer.inputs.size())
         mLayer.inputs.resize(static_cast<size_t>(index) + 1, nullptr);
     mLayer.inputs[static_cast<size_t>(index)] = t;
-    mNetwork.changed();
+    mNetwork.changed(&mLayer);
 }
 
 void LayerCore::setPrecision(nvinfer1::DataType type)

@@ -84,7 +84,7 @@ protected:
     const P& params() const { return static_cast<const P&>(*mCore.layer().params); }
     NetworkImpl& network() const { return mCore.network(); }
     //! Call after every mutation of params().
-    void changed() { mCore.network().changed(); }
+    void changed() { mCore.network().changed(&mCore.layer()); }
     void usageError(const std::string& message) const { mCore.usageError(message); }
 
 private:

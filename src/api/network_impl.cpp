@@ -89,33 +89,58 @@ std::string NetworkImpl::uniqueLayerName(ir::LayerKind kind)
 void NetworkImpl::registerLayer(ir::Layer* layer, std::unique_ptr<nvinfer1::ILayer> wrapper)
 {
     mLayerOf[layer] = wrapper.get();
+    mCreationIndex[layer] = mGraph.layers.size() - 1;
     mLayers.push_back(std::move(wrapper));
     for (ir::Tensor* out : layer->outputs)
         wrap(out);
-    changed();
+    changed(layer);
 }
 
 void NetworkImpl::changed()
 {
     mShapesValid = false;
+    mShapedLayers = 0;
+}
+
+void NetworkImpl::changed(const ir::Layer* layer)
+{
+    if (!layer)
+        return changed();
+    auto it = mCreationIndex.find(layer);
+    if (it == mCreationIndex.end() || it->second < mShapedLayers)
+        changed();
 }
 
 const ir::TensorDesc* NetworkImpl::describe(const ir::Tensor* tensor)
 {
-    if (!mShapesValid)
+    const auto inputDesc = [](const ir::Tensor& t) {
+        ir::TensorDesc d;
+        d.type = t.type;
+        d.dims = t.dims;
+        return d;
+    };
+    // Layers appended since the last inference, in creation order (which is topological for
+    // appended layers), on top of what is known; anything unusual falls back to a full pass.
+    if (mShapesValid && mShapeStatus.isOk() && mShapedLayers < mGraph.layers.size())
+    {
+        std::vector<ir::Layer*> fresh;
+        for (size_t i = mShapedLayers; i < mGraph.layers.size(); ++i)
+            fresh.push_back(mGraph.layers[i].get());
+        if (ir::propagateShapes(mGraph, fresh, inputDesc, mShapes).isOk())
+            mShapedLayers = mGraph.layers.size();
+        else
+            changed(); // the full pass below clears what the failed one added
+    }
+    if (!mShapesValid || mShapedLayers < mGraph.layers.size())
     {
         mShapes.clear();
         mShapesValid = true;
+        mShapedLayers = mGraph.layers.size();
         auto order = mGraph.topologicalOrder();
         if (!order)
             mShapeStatus = order.status();
         else
-            mShapeStatus = ir::propagateShapes(mGraph, order.value(), [](const ir::Tensor& t) {
-                ir::TensorDesc d;
-                d.type = t.type;
-                d.dims = t.dims;
-                return d;
-            }, mShapes);
+            mShapeStatus = ir::propagateShapes(mGraph, order.value(), inputDesc, mShapes);
         if (!mShapeStatus.isOk())
             mReporter.error(mShapeStatus);
     }

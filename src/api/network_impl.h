@@ -56,6 +56,10 @@ public:
     const ir::TensorDesc* describe(const ir::Tensor* tensor);
     //! Marks cached shapes stale; every mutation calls it.
     void changed();
+    //! A mutation of \p layer only: shapes inferred so far stay valid when the layer is newer than
+    //! all of them (a layer being configured right after its add*), so a network built layer by
+    //! layer with getDimensions() after each costs linear, not quadratic, shape inference.
+    void changed(const ir::Layer* layer);
 
     // INetworkDefinition
     nvinfer1::ITensor* addInput(const char* name, nvinfer1::DataType type, nvinfer1::Dims dimensions) noexcept override;
@@ -170,11 +174,14 @@ private:
     bool mExplicitPrecision{false};
     std::vector<std::unique_ptr<nvinfer1::ILayer>> mLayers; // creation order, parallel to mGraph.layers
     std::unordered_map<const ir::Layer*, nvinfer1::ILayer*> mLayerOf;
+    std::unordered_map<const ir::Layer*, size_t> mCreationIndex; //!< position in mGraph.layers
     std::unordered_map<const ir::Tensor*, std::unique_ptr<TensorImpl>> mTensorOf;
     std::unordered_map<const nvinfer1::ITensor*, ir::Tensor*> mIrOf;
     int32_t mLayerCounter{0};
 
-    // Shape cache for ITensor::getDimensions().
+    // Shape cache for ITensor::getDimensions(): descriptors of the inputs and of the first
+    // mShapedLayers layers in creation order.
+    size_t mShapedLayers{0};
     bool mShapesValid{false};
     Status mShapeStatus;
     std::unordered_map<const ir::Tensor*, ir::TensorDesc> mShapes;

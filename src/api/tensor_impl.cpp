@@ -56,7 +56,7 @@ void TensorImpl::setType(nvinfer1::DataType type) noexcept
     // at once (the builder applies the same rule).
     if (mTensor.producer && mTensor.producer->kind() == ir::LayerKind::kIdentity)
         static_cast<layers::IdentityParams&>(*mTensor.producer->params).outputType = static_cast<int32_t>(type);
-    mNetwork.changed();
+    mNetwork.changed(mTensor.producer);
 }
 
 nvinfer1::DataType TensorImpl::getType() const noexcept

@@ -278,6 +278,9 @@ OnnxExpected<Outputs> importRecurrent(Node& node, Cell cell)
     const int64_t batch = xd.d[1];
     KILN_ONNX_CHECK(seq > 0, kUNSUPPORTED_NODE,
         "the sequence length must be known when the network is built (Kiln unrolls the recurrence) and positive");
+    constexpr int64_t kMaxSteps = 4096;
+    KILN_ONNX_CHECK(seq <= kMaxSteps, kUNSUPPORTED_NODE,
+        "Kiln unrolls the recurrence, up to " + std::to_string(kMaxSteps) + " steps; the sequence length is " + std::to_string(seq));
     const Dims rd = node.input(2).dims();
     KILN_ONNX_CHECK(rd.nbDims == 3 && rd.d[2] > 0, kINVALID_NODE, "R must have rank 3 with a static hidden size");
     const int64_t hidden = node.attrs.i("hidden_size", rd.d[2]);
