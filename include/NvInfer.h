@@ -1062,7 +1062,7 @@ public:
     virtual ~IScatterLayer() noexcept {}
 };
 
-//! Einstein summation over one or more inputs, e.g. "ij,jk->ik" (lower-case letters, no ellipsis).
+//! Einstein summation over one or more inputs, e.g. "ij,jk->ik" or "...ii->...i" (ONNX Einsum).
 class IEinsumLayer : public ILayer
 {
 public:

@@ -4,6 +4,17 @@
 
 namespace kiln::onnx
 {
+namespace
+{
+
+//! False for a missing tensor or one whose shape could not be inferred (the layer that made it
+//! was refused by shape inference): helpers then return nullptr instead of building on it.
+bool usable(nvinfer1::ITensor* t)
+{
+    return t && t->getDimensions().nbDims >= 0;
+}
+
+} // namespace
 
 using nvinfer1::DataType;
 using nvinfer1::Dims;
@@ -65,6 +76,8 @@ ITensor* intConstant(ImporterContext& ctx, const std::vector<int64_t>& values)
 
 ITensor* scalarConstant(ImporterContext& ctx, DataType type, double value, int32_t rank)
 {
+    if (rank < 0 || rank > Dims::MAX_DIMS)
+        return nullptr;
     ShapedWeights w = makeWeights(ctx.arena(), type, std::vector<int64_t>(static_cast<size_t>(rank), 1));
     w.set(0, value);
     return ctx.constant(w);
@@ -72,7 +85,7 @@ ITensor* scalarConstant(ImporterContext& ctx, DataType type, double value, int32
 
 ITensor* reshape(ImporterContext& ctx, ITensor* x, const Dims& dims, bool zeroIsPlaceholder)
 {
-    if (!x)
+    if (!usable(x))
         return nullptr;
     nvinfer1::IShuffleLayer* s = ctx.network().addShuffle(*x);
     if (!s)
@@ -84,7 +97,7 @@ ITensor* reshape(ImporterContext& ctx, ITensor* x, const Dims& dims, bool zeroIs
 
 ITensor* reshapeTo(ImporterContext& ctx, ITensor* x, ITensor* shape, bool zeroIsPlaceholder)
 {
-    if (!x || !shape)
+    if (!usable(x) || !usable(shape))
         return nullptr;
     nvinfer1::IShuffleLayer* s = ctx.network().addShuffle(*x);
     if (!s)
@@ -96,7 +109,7 @@ ITensor* reshapeTo(ImporterContext& ctx, ITensor* x, ITensor* shape, bool zeroIs
 
 ITensor* transpose(ImporterContext& ctx, ITensor* x, const std::vector<int32_t>& perm)
 {
-    if (!x)
+    if (!usable(x))
         return nullptr;
     nvinfer1::IShuffleLayer* s = ctx.network().addShuffle(*x);
     if (!s)
@@ -110,7 +123,7 @@ ITensor* transpose(ImporterContext& ctx, ITensor* x, const std::vector<int32_t>&
 
 ITensor* unsqueezeTo(ImporterContext& ctx, ITensor* x, int32_t rank)
 {
-    if (!x)
+    if (!usable(x))
         return nullptr;
     const Dims d = x->getDimensions();
     if (d.nbDims >= rank)
@@ -123,7 +136,7 @@ ITensor* unsqueezeTo(ImporterContext& ctx, ITensor* x, int32_t rank)
 
 ITensor* unsqueeze(ImporterContext& ctx, ITensor* x, const std::vector<int64_t>& axes)
 {
-    if (!x)
+    if (!usable(x))
         return nullptr;
     const Dims d = x->getDimensions();
     const int32_t rank = d.nbDims + static_cast<int32_t>(axes.size());
@@ -156,7 +169,7 @@ ITensor* unsqueeze(ImporterContext& ctx, ITensor* x, const std::vector<int64_t>&
 
 ITensor* squeeze(ImporterContext& ctx, ITensor* x, const std::vector<int64_t>& axes)
 {
-    if (!x)
+    if (!usable(x))
         return nullptr;
     const Dims d = x->getDimensions();
     if (isStatic(d))
@@ -178,7 +191,7 @@ ITensor* squeeze(ImporterContext& ctx, ITensor* x, const std::vector<int64_t>& a
 
 ITensor* identity(ImporterContext& ctx, ITensor* x)
 {
-    if (!x)
+    if (!usable(x))
         return nullptr;
     nvinfer1::IIdentityLayer* l = ctx.network().addIdentity(*x);
     return l ? l->getOutput(0) : nullptr;
@@ -186,7 +199,7 @@ ITensor* identity(ImporterContext& ctx, ITensor* x)
 
 ITensor* cast(ImporterContext& ctx, ITensor* x, DataType type)
 {
-    if (!x)
+    if (!usable(x))
         return nullptr;
     if (x->getType() == type)
         return x;
@@ -200,12 +213,12 @@ ITensor* cast(ImporterContext& ctx, ITensor* x, DataType type)
 
 ITensor* elementwise(ImporterContext& ctx, ITensor* a, ITensor* b, nvinfer1::ElementWiseOperation op)
 {
-    if (!a || !b)
+    if (!usable(a) || !usable(b))
         return nullptr;
     const int32_t rank = std::max(a->getDimensions().nbDims, b->getDimensions().nbDims);
     a = unsqueezeTo(ctx, a, rank);
     b = unsqueezeTo(ctx, b, rank);
-    if (!a || !b)
+    if (!usable(a) || !usable(b))
         return nullptr;
     nvinfer1::IElementWiseLayer* l = ctx.network().addElementWise(*a, *b, op);
     return l ? l->getOutput(0) : nullptr;
@@ -213,7 +226,7 @@ ITensor* elementwise(ImporterContext& ctx, ITensor* a, ITensor* b, nvinfer1::Ele
 
 ITensor* unary(ImporterContext& ctx, ITensor* x, nvinfer1::UnaryOperation op)
 {
-    if (!x)
+    if (!usable(x))
         return nullptr;
     nvinfer1::IUnaryLayer* l = ctx.network().addUnary(*x, op);
     return l ? l->getOutput(0) : nullptr;
@@ -221,7 +234,7 @@ ITensor* unary(ImporterContext& ctx, ITensor* x, nvinfer1::UnaryOperation op)
 
 ITensor* activation(ImporterContext& ctx, ITensor* x, nvinfer1::ActivationType type, float alpha, float beta)
 {
-    if (!x)
+    if (!usable(x))
         return nullptr;
     nvinfer1::IActivationLayer* l = ctx.network().addActivation(*x, type);
     if (!l)
@@ -233,7 +246,7 @@ ITensor* activation(ImporterContext& ctx, ITensor* x, nvinfer1::ActivationType t
 
 ITensor* shapeOf(ImporterContext& ctx, ITensor* x)
 {
-    if (!x)
+    if (!usable(x))
         return nullptr;
     nvinfer1::IShapeLayer* l = ctx.network().addShape(*x);
     return l ? l->getOutput(0) : nullptr;
@@ -241,7 +254,7 @@ ITensor* shapeOf(ImporterContext& ctx, ITensor* x)
 
 ITensor* slice1d(ImporterContext& ctx, ITensor* v, int32_t begin, int32_t end)
 {
-    if (!v)
+    if (!usable(v))
         return nullptr;
     nvinfer1::ISliceLayer* l = ctx.network().addSlice(*v, Dims{1, {begin}, {}}, Dims{1, {end - begin}, {}}, Dims{1, {1}, {}});
     return l ? l->getOutput(0) : nullptr;
@@ -250,7 +263,7 @@ ITensor* slice1d(ImporterContext& ctx, ITensor* v, int32_t begin, int32_t end)
 ITensor* concat(ImporterContext& ctx, const std::vector<ITensor*>& parts, int32_t axis)
 {
     for (ITensor* p : parts)
-        if (!p)
+        if (!usable(p))
             return nullptr;
     if (parts.size() == 1)
         return parts[0];
@@ -263,7 +276,7 @@ ITensor* concat(ImporterContext& ctx, const std::vector<ITensor*>& parts, int32_
 
 ITensor* gather1d(ImporterContext& ctx, ITensor* v, const std::vector<int32_t>& indices)
 {
-    if (!v)
+    if (!usable(v))
         return nullptr;
     std::vector<int64_t> idx(indices.begin(), indices.end());
     ITensor* i = intConstant(ctx, idx);
@@ -275,7 +288,7 @@ ITensor* gather1d(ImporterContext& ctx, ITensor* v, const std::vector<int32_t>& 
 
 OnnxExpected<Outputs> single(ITensor* out)
 {
-    KILN_ONNX_NOT_NULL(out);
+    KILN_ONNX_NOT_NULL(usable(out) ? out : nullptr);
     return Outputs{Value::of(out)};
 }
 

@@ -205,6 +205,7 @@ KILN_ONNX_IMPORTER(ConvTranspose)
     if (needExtra)
     {
         const Dims od = out->getDimensions();
+        KILN_ONNX_CHECK(od.nbDims == rank, kINVALID_NODE, "the transposed convolution's output shape cannot be inferred");
         ShapeMath m(node.ctx, out);
         std::vector<ShapeMath::Scalar> start, size;
         std::vector<int64_t> stride;
