@@ -13,7 +13,9 @@
 # `scripts/fuzz.sh 600 -fork=1 -ignore_timeouts=1` to keep going past hangs.
 #
 # Environment: KILN_FUZZ_BUILD_DIR (build-fuzz), KILN_FUZZ_JOBS (build parallelism, 2),
-# KILN_FUZZ_CORPUS (keep the grown corpus in this folder instead of a temporary one).
+# KILN_FUZZ_CORPUS (keep the grown corpus in this folder instead of a temporary one),
+# KILN_FUZZ_SEED and KILN_FUZZ_RUNS (a fixed seed and number of inputs make a run repeatable: CI
+# uses them, so its result depends on the code, not on luck; the time limit stays a backstop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -51,10 +53,13 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export KILN_NUM_THREADS=${KILN_NUM_THREADS:-1}
 status=0
-"$FUZZER" -max_total_time="$TIME" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+REPEATABLE=()
+[ -n "${KILN_FUZZ_SEED:-}" ] && REPEATABLE+=(-seed="$KILN_FUZZ_SEED")
+[ -n "${KILN_FUZZ_RUNS:-}" ] && REPEATABLE+=(-runs="$KILN_FUZZ_RUNS")
+"$FUZZER" -max_total_time="$TIME" -max_len=65536 -timeout=10 -rss_limit_mb=2048 "${REPEATABLE[@]}" \
   -artifact_prefix="$BUILD/fuzz-artifacts/" -print_final_stats=1 "$@" "$CORPUS" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "fuzz.sh: FAILED (exit $status); reproducers in $BUILD/fuzz-artifacts/" >&2
   exit "$status"
 fi
-echo "fuzz.sh: no findings in $TIME s"
+echo "fuzz.sh: no findings (time limit $TIME s)"

@@ -27,6 +27,8 @@ OnnxExpected<ITensor*> int32Tensor(Node& node, int32_t i)
 //! A Fill layer of \p op whose output shape is the 1-D INT32 tensor \p shape.
 ITensor* fillLike(Node& node, ITensor* shape, nvinfer1::FillOperation op, double alpha, double beta)
 {
+    if (!shape || shape->getDimensions().nbDims != 1)
+        return nullptr;
     const int32_t rank = shape->getDimensions().d[0];
     nvinfer1::IFillLayer* l = node.network().addFill(Dims{1, {std::max(rank, 0)}, {}}, op);
     if (!l)
@@ -125,10 +127,13 @@ KILN_ONNX_IMPORTER(Range)
     const ShapeMath::Scalar span = delta > 0 ? m.add(m.sub(l, s), ShapeMath::c(delta - 1)) : m.add(m.sub(l, s), ShapeMath::c(delta + 1));
     ITensor* count = m.tensor(m.max(m.floorDiv(span, ShapeMath::c(delta)), ShapeMath::c(0)));
     nvinfer1::IFillLayer* f = node.network().addFill(Dims{1, {0}, {}}, nvinfer1::FillOperation::kLINSPACE);
-    KILN_ONNX_NOT_NULL(f);
+    KILN_ONNX_NOT_NULL(f && count ? f : nullptr);
     f->setInput(0, *count);
-    f->setInput(1, *reshape(node.ctx, start, Dims{0, {}, {}}));
-    f->setInput(2, *intConstant(node.ctx, {delta}));
+    ITensor* startScalar = reshape(node.ctx, start, Dims{0, {}, {}});
+    ITensor* deltaVector = intConstant(node.ctx, {delta});
+    KILN_ONNX_NOT_NULL(startScalar && deltaVector ? startScalar : nullptr);
+    f->setInput(1, *startScalar);
+    f->setInput(2, *deltaVector);
     return Outputs{Value::of(f->getOutput(0))};
 }
 

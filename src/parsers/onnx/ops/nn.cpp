@@ -220,7 +220,11 @@ KILN_ONNX_IMPORTER(ConvTranspose)
         KILN_ONNX_NOT_NULL(pad);
         pad->setMode(nvinfer1::SliceMode::kFILL);
         if (!ShapeMath::allConst(size))
-            pad->setInput(2, *m.vector(size));
+        {
+            ITensor* sizeTensor = m.vector(size);
+            KILN_ONNX_NOT_NULL(sizeTensor);
+            pad->setInput(2, *sizeTensor);
+        }
         out = pad->getOutput(0);
         if (node.has(2))
         {
@@ -692,8 +696,9 @@ static OnnxExpected<Outputs> softmaxFamily(Node& node, int kind)
         ShapedWeights values = makeWeights(node.arena(), DataType::kFLOAT, {2});
         values.set(1, 1.0);
         ITensor* depth = node.ctx.constant(makeScalarWeights(node.arena(), DataType::kINT32, id.d[softAxis]));
-        KILN_ONNX_NOT_NULL(idx && depth ? idx : nullptr);
-        nvinfer1::IOneHotLayer* oh = node.network().addOneHot(*idx, *node.ctx.constant(values), *depth, softAxis);
+        ITensor* onOff = node.ctx.constant(values);
+        KILN_ONNX_NOT_NULL(idx && depth && onOff ? idx : nullptr);
+        nvinfer1::IOneHotLayer* oh = node.network().addOneHot(*idx, *onOff, *depth, softAxis);
         KILN_ONNX_NOT_NULL(oh);
         out = oh->getOutput(0);
     }
@@ -752,7 +757,9 @@ static OnnxExpected<Outputs> resize(Node& node, const std::string& mode, const s
     {
         l->setCoordinateTransformation(CT::kTF_CROP_AND_RESIZE);
         KILN_ONNX_CHECK(node.has(1), kINVALID_NODE, "tf_crop_and_resize needs roi");
-        l->setInput(2, *node.tensor(1));
+        ITensor* roi = node.tensor(1);
+        KILN_ONNX_NOT_NULL(roi);
+        l->setInput(2, *roi);
         l->setExtrapolationValue(node.attrs.f("extrapolation_value", 0.f));
     }
     else
@@ -817,7 +824,9 @@ static OnnxExpected<Outputs> resize(Node& node, const std::string& mode, const s
         return Outputs{Value::of(l->getOutput(0))};
     }
     KILN_ONNX_CHECK(static_cast<int32_t>(axes.size()) == rank, kUNSUPPORTED_NODE, "run-time sizes must cover every axis");
-    l->setInput(1, *cast(node.ctx, node.tensor(sizesInput), DataType::kINT32));
+    ITensor* sizes = cast(node.ctx, node.tensor(sizesInput), DataType::kINT32);
+    KILN_ONNX_NOT_NULL(sizes);
+    l->setInput(1, *sizes);
     return Outputs{Value::of(l->getOutput(0))};
 }
 
@@ -861,7 +870,11 @@ static OnnxExpected<ITensor*> quantization(Node& node, Layer* l)
     KILN_ONNX_CHECK(node.attrs.i("block_size", 0) == 0, kUNSUPPORTED_NODE, "blocked quantization is not supported");
     l->setAxis(static_cast<int32_t>(axis));
     if (node.has(2))
-        l->setInput(2, *node.tensor(2));
+    {
+        ITensor* zeroPoint = node.tensor(2);
+        KILN_ONNX_NOT_NULL(zeroPoint);
+        l->setInput(2, *zeroPoint);
+    }
     return l->getOutput(0);
 }
 

@@ -457,10 +457,9 @@ KILN_ONNX_IMPORTER(Pad)
         start[static_cast<size_t>(a)] = ShapeMath::c(-pads[k]);
         size[static_cast<size_t>(a)] = m.add(m.dim(static_cast<int32_t>(a)), ShapeMath::c(pads[k] + pads[k + n]));
     }
-    if (fill && sliceMode == nvinfer1::SliceMode::kFILL)
-        fill = cast(node.ctx, fill, x->getType());
-    else
-        fill = nullptr;
+    const bool wantsFill = (fill || (node.opset >= 11 && node.has(2))) && sliceMode == nvinfer1::SliceMode::kFILL;
+    fill = wantsFill ? cast(node.ctx, fill, x->getType()) : nullptr;
+    KILN_ONNX_CHECK(!wantsFill || fill, kINVALID_NODE, "the constant_value could not be used (see the log)");
     KILN_ONNX_ASSIGN(ITensor * out,
         sliceWith(node, x, m, start, size, std::vector<int64_t>(static_cast<size_t>(d.nbDims), 1), sliceMode, fill));
     return Outputs{Value::of(out)};

@@ -268,8 +268,9 @@ KILN_ONNX_IMPORTER(RoiAlign)
     // [N, C, H·W] -> the regions' images [R, C, H·W] -> taps [R, C, bins·taps].
     ITensor* data = reshape(node.ctx, x, Dims{3, {0, static_cast<int32_t>(c), static_cast<int32_t>(h * w)}, {}}, true);
     ITensor* perRoi = nullptr;
-    if (data)
-        if (nvinfer1::IGatherLayer* g = node.network().addGather(*data, *intConstant(node.ctx, batch), 0))
+    ITensor* batchIndices = intConstant(node.ctx, batch);
+    if (data && batchIndices)
+        if (nvinfer1::IGatherLayer* g = node.network().addGather(*data, *batchIndices, 0))
             perRoi = g->getOutput(0);
     ShapedWeights zeros = makeWeights(node.arena(), DataType::kINT32, {1, c, 1});
     ITensor* indices = elementwise(node.ctx, node.ctx.constant(index), node.ctx.constant(zeros), ElementWiseOperation::kSUM);
