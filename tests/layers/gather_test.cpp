@@ -1,6 +1,7 @@
 // Gather against a float64 reference: every axis, indices of rank 0..2 with negative entries,
 // INT32 data, nbElementWiseDims 1, both batch modes, out-of-range indices, invalid parameters;
 // the kELEMENT (GatherElements) and kND (GatherND) modes with FLOAT, INT32 and BOOL data.
+#include "layers/typed_values.h"
 #include "support/harness.h"
 
 #include <gtest/gtest-spi.h>
@@ -260,34 +261,9 @@ TEST(Gather, InvalidParametersFailTheBuildNamingTheLayer)
 
 // ---- kELEMENT and kND modes (TensorRT 8.2 addGatherV2) ----
 
-std::vector<double> valuesOf(const HostTensor& t)
-{
-    if (t.type == DataType::kINT32)
-        return std::vector<double>(t.i.begin(), t.i.end());
-    if (t.type == DataType::kBOOL)
-        return std::vector<double>(t.b.begin(), t.b.end());
-    return std::vector<double>(t.f.begin(), t.f.end());
-}
-
-HostTensor randomData(DataType type, const std::vector<int32_t>& dims, kiln::test::Rng& rng)
-{
-    if (type == DataType::kFLOAT)
-        return kiln::test::randomTensor(dims, rng);
-    if (type == DataType::kINT32)
-        return kiln::test::randomInts(dims, rng, -1000, 1000);
-    HostTensor t = HostTensor::zeros(DataType::kBOOL, dims);
-    for (uint8_t& v : t.b)
-        v = static_cast<uint8_t>(rng.uniformInt(0, 1));
-    return t;
-}
-
-void expectValues(const HostTensor& actual, DataType type, const std::vector<int32_t>& dims, const std::vector<double>& expected)
-{
-    if (type == DataType::kFLOAT)
-        kiln::test::expectClose(actual, dims, expected, 0, 0);
-    else
-        kiln::test::expectEqualInts(actual, dims, std::vector<int32_t>(expected.begin(), expected.end()));
-}
+using kiln::test::expectValues;
+using kiln::test::randomData;
+using kiln::test::valuesOf;
 
 int64_t wrapIndex(int64_t index, int64_t extent)
 {

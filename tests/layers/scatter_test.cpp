@@ -1,6 +1,7 @@
 // Scatter against an independent reference: kELEMENT (ONNX ScatterElements) on every axis and rank
 // (negative axes too), kND (ONNX ScatterND) with every tuple length, FLOAT/INT32/BOOL data,
 // negative and repeated indices, out-of-range indices (a run-time error) and invalid parameters.
+#include "layers/typed_values.h"
 #include "support/harness.h"
 
 #include <gtest/gtest-spi.h>
@@ -12,34 +13,9 @@ using kiln::test::NetworkHarness;
 namespace
 {
 
-std::vector<double> valuesOf(const HostTensor& t)
-{
-    if (t.type == DataType::kINT32)
-        return std::vector<double>(t.i.begin(), t.i.end());
-    if (t.type == DataType::kBOOL)
-        return std::vector<double>(t.b.begin(), t.b.end());
-    return std::vector<double>(t.f.begin(), t.f.end());
-}
-
-HostTensor randomData(DataType type, const std::vector<int32_t>& dims, kiln::test::Rng& rng)
-{
-    if (type == DataType::kFLOAT)
-        return kiln::test::randomTensor(dims, rng);
-    if (type == DataType::kINT32)
-        return kiln::test::randomInts(dims, rng, -1000, 1000);
-    HostTensor t = HostTensor::zeros(DataType::kBOOL, dims);
-    for (uint8_t& v : t.b)
-        v = static_cast<uint8_t>(rng.uniformInt(0, 1));
-    return t;
-}
-
-void expectValues(const HostTensor& actual, DataType type, const std::vector<int32_t>& dims, const std::vector<double>& expected)
-{
-    if (type == DataType::kFLOAT)
-        kiln::test::expectClose(actual, dims, expected, 0, 0);
-    else
-        kiln::test::expectEqualInts(actual, dims, std::vector<int32_t>(expected.begin(), expected.end()));
-}
+using kiln::test::expectValues;
+using kiln::test::randomData;
+using kiln::test::valuesOf;
 
 std::vector<int32_t> randomDims(kiln::test::Rng& rng, size_t rank, int32_t hi)
 {
