@@ -122,6 +122,9 @@ public:
     //! Adds a network input with \p value's type and dims (implicit batch: dims without the batch,
     //! the value holding batch() items) and remembers the value for run().
     nvinfer1::ITensor* input(const std::string& name, const HostTensor& value);
+    //! Remembers \p value for the existing network input \p name (one a parser added); for
+    //! implicit batch the value holds batch() items.
+    void feed(const std::string& name, const HostTensor& value) { mInputs.emplace_back(name, value); }
     //! Marks \p tensor as an output (names it "out<k>" if unnamed).
     void markOutput(nvinfer1::ITensor* tensor);
     //! Batch size for implicit-batch runs (also the max batch size); default 1.

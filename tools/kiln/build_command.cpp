@@ -13,7 +13,8 @@ namespace kiln::cli
 const std::vector<std::string>& buildOptionNames()
 {
     static const std::vector<std::string> names{"zoo", "weights", "implicit", "batch", "input-size", "classes", "seed",
-        "workspace", "fp16", "int8", "verbose", "name", "onnx", "shapes", "minShapes", "optShapes", "maxShapes"};
+        "workspace", "fp16", "int8", "verbose", "name", "onnx", "shapes", "minShapes", "optShapes", "maxShapes", "deploy", "model", "output", "uff", "uffInput", "uffNHWC",
+        "halfWeights"};
     return names;
 }
 
@@ -98,10 +99,14 @@ nvinfer1::ICudaEngine* buildFromArgs(const Args& args, nvinfer1::ILogger& logger
 {
     if (args.has("onnx"))
         return buildFromOnnx(args, logger, buildMs, error);
+    if (args.has("deploy"))
+        return buildFromCaffe(args, logger, buildMs, error);
+    if (args.has("uff"))
+        return buildFromUff(args, logger, buildMs, error);
     const std::string zoo = args.get("zoo");
     if (zoo.empty())
     {
-        error = "no network: give --onnx model.onnx or --zoo lenet|resnet18";
+        error = "no network: give --onnx model.onnx, --deploy f.prototxt, --uff f.uff or --zoo lenet|resnet18";
         return nullptr;
     }
     tools::ZooOptions opt;
@@ -191,7 +196,7 @@ int commandBuild(int argc, char** argv)
 {
     Args args;
     std::string error;
-    if (!args.parse(argc, argv, 2, {"implicit", "fp16", "int8", "verbose"}, error))
+    if (!args.parse(argc, argv, 2, {"implicit", "fp16", "int8", "verbose", "uffNHWC", "halfWeights"}, error))
     {
         std::fprintf(stderr, "kiln build: %s\n", error.c_str());
         return 2;

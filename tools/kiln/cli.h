@@ -75,6 +75,11 @@ struct Bindings
     int32_t batch{1};
 };
 
+//! Networks from the Caffe parser (--deploy, --model, --output) and the UFF parser (--uff,
+//! --uffInput, --output), built with --batch/--workspace/--fp16 (parser_networks.cpp).
+nvinfer1::ICudaEngine* buildFromCaffe(const Args& args, nvinfer1::ILogger& logger, double& buildMs, std::string& error);
+nvinfer1::ICudaEngine* buildFromUff(const Args& args, nvinfer1::ILogger& logger, double& buildMs, std::string& error);
+
 //! Prepares inputs: --input name=file.npy, --pgm file (+ --mean binaryproto) for a 1x28x28 input,
 //! --shapes for dynamic inputs, else the profile's kOPT dims; random values from --seed.
 bool prepareBindings(nvinfer1::ICudaEngine& engine, nvinfer1::IExecutionContext& ctx, const Args& args, Bindings& b, std::string& error);

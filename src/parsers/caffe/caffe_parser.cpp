@@ -166,7 +166,11 @@ const nvcaffeparser1::IBlobNameToTensor* CaffeParser::parseBuffers(const char* d
         if (modelBuffer)
         {
             model.reset(new NetParameter);
-            if (!parsers::parseBinary(modelBuffer, modelLength, mBufferLimit, *model, error))
+            warnings.clear();
+            const bool modelOk = parsers::parseBinary(modelBuffer, modelLength, mBufferLimit, *model, error, &warnings);
+            for (const std::string& w : warnings)
+                mDiag.warning("caffemodel: " + w);
+            if (!modelOk)
             {
                 mDiag.error(nvinfer1::ErrorCode::kINVALID_ARGUMENT, "caffemodel: " + error);
                 return nullptr;
@@ -387,7 +391,14 @@ bool CaffeParser::convertLayer(const LayerParameter& layer, const std::vector<co
         // Pass-through layers (Dropout, Split) hand back their input: keep its name.
         const bool passThrough = std::find(ctx.inputs.begin(), ctx.inputs.end(), out) != ctx.inputs.end();
         if (!passThrough)
-            out->setName(layer.top(i).c_str());
+        {
+            // An in-place layer on a network input must not take the input's name: bindings
+            // are found by name.
+            bool inputName = false;
+            for (int32_t k = 0; k < network.getNbInputs() && !inputName; ++k)
+                inputName = layer.top(i) == network.getInput(k)->getName();
+            out->setName(inputName ? (layer.top(i) + "/" + layer.name()).c_str() : layer.top(i).c_str());
+        }
         mBlobs->set(layer.top(i), out);
     }
     return true;
@@ -433,8 +444,12 @@ nvcaffeparser1::IBinaryProtoBlob* CaffeParser::parseBinaryProto(const char* file
         }
         std::string bytes, error;
         BlobProto blob;
-        if (!parsers::readWholeFile(fileName, mBufferLimit, bytes, error)
-            || !parsers::parseBinary(bytes.data(), bytes.size(), mBufferLimit, blob, error))
+        std::vector<std::string> warnings;
+        const bool ok = parsers::readWholeFile(fileName, mBufferLimit, bytes, error)
+            && parsers::parseBinary(bytes.data(), bytes.size(), mBufferLimit, blob, error, &warnings);
+        for (const std::string& w : warnings)
+            mDiag.warning(std::string("parseBinaryProto: ") + w);
+        if (!ok)
         {
             mDiag.error(nvinfer1::ErrorCode::kINVALID_ARGUMENT, std::string("parseBinaryProto: ") + error);
             return nullptr;

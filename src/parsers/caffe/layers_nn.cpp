@@ -249,14 +249,14 @@ KILN_CAFFE_LAYER("InnerProduct")
         return ctx.fail("the input has too many values per item");
     if (d.nbDims - axis != 3)
     {
+        if (axis + 3 > Dims::MAX_DIMS)
+            return ctx.fail("the input has too many axes");
         Dims flat{};
         flat.nbDims = axis + 3;
         for (int32_t i = 0; i < axis; ++i)
             flat.d[i] = d.d[i];
         flat.d[axis] = static_cast<int32_t>(kIn);
         flat.d[axis + 1] = flat.d[axis + 2] = 1;
-        if (flat.nbDims > Dims::MAX_DIMS)
-            return ctx.fail("the input has too many axes");
         input = ctx.reshape(*input, flat, "flatten");
         if (!input)
             return false;

@@ -4,10 +4,12 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/message.h>
+#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/text_format.h>
 
 #include <climits>
 #include <fstream>
+#include <mutex>
 #include <sys/stat.h>
 
 namespace kiln
@@ -49,9 +51,46 @@ bool readWholeFile(const std::string& path, std::size_t limit, std::string& byte
     return true;
 }
 
-bool parseBinary(const void* data, std::size_t size, std::size_t limit, google::protobuf::Message& message,
-    std::string& error)
+namespace
 {
+
+// protobuf logs some findings itself (invalid UTF-8 in a string field, for instance). While a
+// parser reads a message on this thread, those lines are collected instead of printed; otherwise
+// they go to whatever handler was installed before.
+thread_local std::vector<std::string>* tCollected = nullptr;
+google::protobuf::LogHandler* gPreviousHandler = nullptr;
+
+void collectingHandler(google::protobuf::LogLevel level, const char* file, int line, const std::string& message)
+{
+    if (tCollected)
+        tCollected->push_back("protobuf: " + message);
+    else if (gPreviousHandler)
+        gPreviousHandler(level, file, line, message);
+}
+
+class CollectProtobufLog
+{
+public:
+    explicit CollectProtobufLog(std::vector<std::string>* into)
+    {
+        static std::once_flag installed;
+        std::call_once(installed, [] { gPreviousHandler = google::protobuf::SetLogHandler(&collectingHandler); });
+        mSaved = tCollected;
+        tCollected = into ? into : &mDropped;
+    }
+    ~CollectProtobufLog() { tCollected = mSaved; }
+
+private:
+    std::vector<std::string>* mSaved;
+    std::vector<std::string> mDropped;
+};
+
+} // namespace
+
+bool parseBinary(const void* data, std::size_t size, std::size_t limit, google::protobuf::Message& message,
+    std::string& error, std::vector<std::string>* warnings)
+{
+    CollectProtobufLog collect(warnings);
     if (size > limit || size > kMaxProtobufBytes)
     {
         error = "the message is " + std::to_string(size) + " bytes, more than the limit of "
@@ -97,6 +136,7 @@ bool parseText(const char* data, std::size_t size, google::protobuf::Message& me
         error = "the text is larger than 2 GB";
         return false;
     }
+    CollectProtobufLog collect(&warnings);
     CollectErrors collector;
     google::protobuf::TextFormat::Parser parser;
     parser.RecordErrorsTo(&collector);

@@ -27,9 +27,10 @@ constexpr std::size_t kMaxProtobufBytes = 2147483647u;
 //! larger than \p limit bytes.
 bool readWholeFile(const std::string& path, std::size_t limit, std::string& bytes, std::string& error);
 
-//! Parses a binary message of \p size bytes. The whole input must be one message.
+//! Parses a binary message of \p size bytes. The whole input must be one message. What protobuf
+//! itself logs meanwhile (e.g. a string field that is not UTF-8) goes to \p warnings, not stderr.
 bool parseBinary(const void* data, std::size_t size, std::size_t limit, google::protobuf::Message& message,
-    std::string& error);
+    std::string& error, std::vector<std::string>* warnings = nullptr);
 
 //! Parses a text-format message. Unknown fields are skipped; each one adds an entry to
 //! \p warnings. Errors name the line and column.
