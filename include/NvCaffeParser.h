@@ -1,8 +1,6 @@
 //! \file NvCaffeParser.h
-//! The Caffe parser: fills an INetworkDefinition from a deploy prototxt and a caffemodel.
-//!
-//! Status: declared; the implementation arrives with the Caffe parser milestone. Until then
-//! createCaffeParser() logs an error saying the parser is not built yet and returns nullptr.
+//! The Caffe parser: fills an INetworkDefinition from a deploy prototxt and a caffemodel
+//! (libnvparsers; docs/caffe_parser.md lists the layer types and rules).
 
 #ifndef NV_CAFFE_PARSER_H
 #define NV_CAFFE_PARSER_H
