@@ -10,16 +10,13 @@
 //
 // usage: sample_uff_mnist <mnist data dir>
 #include "NvInfer.h"
+#include "mnist_kit.h"
 #include "NvUffParser.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <dirent.h>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,59 +26,10 @@ using namespace nvuffparser;
 namespace
 {
 
-class Logger : public ILogger
-{
-public:
-    void log(Severity severity, const char* msg) override
-    {
-        if (severity <= Severity::kWARNING)
-            std::cerr << "[TRT] " << msg << std::endl;
-    }
-} gLogger;
-
-const int kH = 28, kW = 28;
-
-bool readPGM(const std::string& fileName, std::vector<uint8_t>& pixels)
-{
-    std::ifstream infile(fileName.c_str(), std::ifstream::binary);
-    if (!infile.is_open())
-        return false;
-    std::string magic, h, w, max;
-    infile >> magic >> h >> w >> max;
-    infile.seekg(1, infile.cur);
-    pixels.resize(kH * kW);
-    infile.read(reinterpret_cast<char*>(pixels.data()), kH * kW);
-    return infile.good();
-}
-
-//! The kit README's sampleUffMNIST accuracy, from its "kit-accuracy" comment: uff=<correct> n=<total>.
-bool kitAccuracy(const std::string& dir, double& percent)
-{
-    std::ifstream in((dir + "/README.md").c_str());
-    std::string line;
-    while (std::getline(in, line))
-    {
-        const size_t at = line.find("kit-accuracy");
-        if (at == std::string::npos)
-            continue;
-        int correct = -1, total = -1;
-        std::istringstream words(line.substr(at));
-        std::string word;
-        while (words >> word)
-        {
-            if (word.compare(0, 4, "uff=") == 0)
-                correct = std::atoi(word.c_str() + 4);
-            if (word.compare(0, 2, "n=") == 0)
-                total = std::atoi(word.c_str() + 2);
-        }
-        if (correct >= 0 && total > 0)
-        {
-            percent = 100.0 * correct / total;
-            return true;
-        }
-    }
-    return false;
-}
+mnistkit::Logger gLogger;
+using mnistkit::kH;
+using mnistkit::kW;
+using mnistkit::readPGM;
 
 //! Runs \p batch images at once; writes each argmax and its probability.
 bool classify(IExecutionContext* context, int inputIndex, int outputIndex, const std::vector<float>& input, int batch,
@@ -180,18 +128,7 @@ int main(int argc, char** argv)
         failures += ok && best[0] == digit ? 0 : 1;
     }
 
-    std::vector<std::string> files;
-    if (DIR* d = opendir((dir + "/val").c_str()))
-    {
-        while (dirent* e = readdir(d))
-        {
-            const std::string name = e->d_name;
-            if (name.size() > 4 && name.substr(name.size() - 4) == ".pgm")
-                files.push_back(name);
-        }
-        closedir(d);
-    }
-    std::sort(files.begin(), files.end());
+    const std::vector<std::string> files = mnistkit::valFiles(dir);
     int correct = 0, total = 0;
     for (size_t start = 0; start < files.size(); start += maxBatch)
     {
@@ -213,7 +150,7 @@ int main(int argc, char** argv)
             correct += best[b] == files[start + b][0] - '0' ? 1 : 0;
     }
     double expected = -1.0;
-    const bool haveFigure = kitAccuracy(dir, expected);
+    const bool haveFigure = mnistkit::kitAccuracy(dir, "uff", expected);
     const double accuracy = total ? 100.0 * correct / total : 0.0;
     std::cout << "val accuracy: " << correct << " / " << total << " (" << accuracy << " %), kit README: " << expected
               << " %" << std::endl;
