@@ -1,8 +1,11 @@
 //! \file NvUffParser.h
-//! The UFF parser: fills an implicit-batch INetworkDefinition from a UFF file.
+//! The UFF parser: fills an implicit-batch INetworkDefinition from a UFF file (a TensorFlow graph
+//! converted by NVIDIA's uff converter). docs/uff_parser.md lists the supported operations.
 //!
-//! Status: declared; the implementation arrives with the UFF parser milestone. Until then
-//! createUffParser() logs an error saying the parser is not built yet and returns nullptr.
+//! Layouts: inputs are registered without the batch (CHW for kNCHW, HWC for kNHWC, C for kNC);
+//! the graph itself is NHWC and the parser converts. When any input is registered as kNCHW, each
+//! output of TF rank 4 comes out as C, H, W; all other outputs come out in TF order.
+//! Custom `_Op` nodes need plugins, which Kiln does not support yet: parse() reports them.
 
 #ifndef NV_UFF_PARSER_H
 #define NV_UFF_PARSER_H

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Kiln's main job on a fresh machine: install dependencies, build, write real ONNX models (seeded
 # random weights, ONNX Runtime references), then build, run and benchmark them with the kiln tool
-# and print how Kiln's outputs and speed compare with ONNX Runtime's.
+# and print how Kiln's outputs and speed compare with ONNX Runtime's; the MNIST kit's Caffe and UFF
+# models go through the Caffe and UFF parsers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${KILN_DATA_DIR:-../shared/data}
@@ -24,6 +25,14 @@ echo "== Dynamic batch: one engine for batch 1..8 (profile from the command line
   --maxShapes x:8x3x32x32 --saveEngine "$BUILD/demo/dynamic.engine"
 "$KILN" run --loadEngine "$BUILD/demo/dynamic.engine" --shapes x:4x3x32x32 \
   --loadInputs "x:$MODELS/dynamic_batch/input_x_b4.npy" --outputDir "$BUILD/demo"
+echo "== The MNIST kit through the Caffe parser (sampleMNIST's files) and the UFF parser (sampleUffMNIST's)"
+MNIST="$DATA/mnist"
+"$KILN" build --deploy "$MNIST/mnist.prototxt" --model "$MNIST/mnist.caffemodel" --output prob \
+  --saveEngine "$BUILD/demo/mnist_caffe.engine"
+"$KILN" run --loadEngine "$BUILD/demo/mnist_caffe.engine" --pgm "$MNIST/3.pgm" --mean "$MNIST/mnist_mean.binaryproto" \
+  --outputDir "$BUILD/demo"
+"$KILN" build --uff "$MNIST/lenet5.uff" --uffInput in,1,28,28 --output out --saveEngine "$BUILD/demo/mnist_uff.engine"
+"$KILN" run --loadEngine "$BUILD/demo/mnist_uff.engine" --pgm "$MNIST/7.pgm" --invert --outputDir "$BUILD/demo"
 echo "== Every model through kiln run, compared with ONNX Runtime"
 python3 scripts/onnx_demo.py "$MODELS" --kiln "$KILN" --work "$BUILD/demo/all"
 echo "== Latency, Kiln vs ONNX Runtime in the same run"

@@ -366,11 +366,9 @@ TEST(RuntimeApi, Fp16AndInt8FlagsAreReportedAsNotHonoured)
     EXPECT_NE(log.find("kINT8 is accepted but not honoured"), std::string::npos) << log;
 }
 
-TEST(RuntimeApi, CaffeAndUffParsersReportThatTheyAreNotBuiltYet)
+TEST(RuntimeApi, EntryPointsAndParserFactories)
 {
-    // Declared in the headers, implemented by a later milestone: the factories say so.
     CapturingLogger logger;
-    logger.expectErrors();
     UniquePtr<IBuilder> builder(createInferBuilder(logger)); // makes the logger the library's
     EXPECT_EQ(getLogger(), &logger);
     EXPECT_EQ(getInferLibVersion(), NV_TENSORRT_VERSION);
@@ -383,10 +381,18 @@ TEST(RuntimeApi, CaffeAndUffParsersReportThatTheyAreNotBuiltYet)
     nvonnxparser::IParser* onnx = nvonnxparser::createParser(*network, logger);
     ASSERT_NE(onnx, nullptr);
     onnx->destroy();
-    EXPECT_EQ(nvcaffeparser1::createCaffeParser(), nullptr);
-    EXPECT_TRUE(logger.hasError("Caffe parser is not built yet"));
-    EXPECT_EQ(nvuffparser::createUffParser(), nullptr);
-    EXPECT_TRUE(logger.hasError("UFF parser is not built yet"));
+    UniquePtr<nvcaffeparser1::ICaffeParser> caffe(nvcaffeparser1::createCaffeParser());
+    EXPECT_NE(caffe, nullptr);
+    UniquePtr<nvcaffeparser1::ICaffeParser> caffeInternal(
+        static_cast<nvcaffeparser1::ICaffeParser*>(createNvCaffeParser_INTERNAL()));
+    EXPECT_NE(caffeInternal, nullptr);
+    UniquePtr<nvuffparser::IUffParser> uff(nvuffparser::createUffParser());
+    ASSERT_NE(uff, nullptr);
+    EXPECT_EQ(uff->getUffRequiredVersionMajor(), UFF_REQUIRED_VERSION_MAJOR);
+    EXPECT_EQ(uff->getUffRequiredVersionMinor(), UFF_REQUIRED_VERSION_MINOR);
+    EXPECT_EQ(uff->getUffRequiredVersionPatch(), UFF_REQUIRED_VERSION_PATCH);
+    UniquePtr<nvuffparser::IUffParser> uffInternal(static_cast<nvuffparser::IUffParser*>(createNvUffParser_INTERNAL()));
+    EXPECT_NE(uffInternal, nullptr);
 }
 
 } // namespace

@@ -67,7 +67,7 @@ bool isStatic(const nvinfer1::Dims& d)
 }
 
 //! Runs \p engine once on zero-filled inputs when every binding is static and small.
-void runOnce(nvinfer1::ICudaEngine& engine)
+void runOnce(nvinfer1::ICudaEngine& engine, int32_t batch)
 {
     const int32_t nbBindings = engine.getNbBindings();
     if (nbBindings <= 0 || engine.getDeviceMemorySize() > kMaxActivationBytes)
@@ -81,7 +81,8 @@ void runOnce(nvinfer1::ICudaEngine& engine)
         const int64_t n = volume(engine.getBindingDimensions(b));
         if (n < 0)
             return note("built; not run (dynamic or large binding)");
-        bytes[static_cast<size_t>(b)] = n * elementSize(engine.getBindingDataType(b));
+        const int64_t items = engine.hasImplicitBatchDimension() ? batch : 1;
+        bytes[static_cast<size_t>(b)] = n * items * elementSize(engine.getBindingDataType(b));
         total += bytes[static_cast<size_t>(b)];
         if (total > kMaxIoBytes)
             return note("built; not run (large bindings)");
@@ -97,7 +98,7 @@ void runOnce(nvinfer1::ICudaEngine& engine)
         buffers[static_cast<size_t>(b)].assign(static_cast<size_t>(bytes[static_cast<size_t>(b)]) + 1, 0);
         bindings[static_cast<size_t>(b)] = buffers[static_cast<size_t>(b)].data();
     }
-    const bool ran = engine.hasImplicitBatchDimension() ? context->execute(1, bindings.data())
+    const bool ran = engine.hasImplicitBatchDimension() ? context->execute(batch, bindings.data())
                                                        : context->executeV2(bindings.data());
     note(ran ? "built; ran" : "built; run failed");
 }
@@ -124,7 +125,7 @@ void note(const char* what)
         std::fprintf(stderr, "kiln-fuzz: %s\n", what);
 }
 
-void buildAndRun(nvinfer1::IBuilder& builder, nvinfer1::INetworkDefinition& network)
+void buildAndRun(nvinfer1::IBuilder& builder, nvinfer1::INetworkDefinition& network, int32_t batch)
 {
     if (network.getNbLayers() > kMaxLayersToBuild || network.getNbOutputs() == 0)
         return note("parsed; not built (too many layers or no outputs)");
@@ -132,6 +133,8 @@ void buildAndRun(nvinfer1::IBuilder& builder, nvinfer1::INetworkDefinition& netw
     if (!config)
         return note("parsed; no builder config");
     config->setMaxWorkspaceSize(kWorkspaceBytes);
+    if (network.hasImplicitBatchDimension())
+        builder.setMaxBatchSize(batch);
     // Dynamic inputs get one small optimization profile (each unknown extent 1 to 2); such engines
     // are built but not run. Shape-tensor inputs would need values: those networks are not built.
     nvinfer1::IOptimizationProfile* profile = nullptr;
@@ -163,7 +166,7 @@ void buildAndRun(nvinfer1::IBuilder& builder, nvinfer1::INetworkDefinition& netw
         config->addOptimizationProfile(profile);
     Ptr<nvinfer1::ICudaEngine> engine(builder.buildEngineWithConfig(network, *config));
     if (engine)
-        runOnce(*engine);
+        runOnce(*engine, batch);
     else
         note("parsed; build failed");
 }

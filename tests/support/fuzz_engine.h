@@ -6,6 +6,7 @@
 
 #include "NvInfer.h"
 
+#include <cstdint>
 #include <memory>
 
 namespace kiln
@@ -34,8 +35,9 @@ struct Destroy
 template <typename T> using Ptr = std::unique_ptr<T, Destroy>;
 
 //! Builds \p network (small workspace; dynamic inputs get a profile with each unknown extent 1
-//! to 2) and, when every binding is static and small, runs it once (batch 1 for implicit batch).
-void buildAndRun(nvinfer1::IBuilder& builder, nvinfer1::INetworkDefinition& network);
+//! to 2; implicit-batch networks get max batch \p batch) and, when every binding is static and
+//! small, runs it once (with \p batch items for implicit batch).
+void buildAndRun(nvinfer1::IBuilder& builder, nvinfer1::INetworkDefinition& network, int32_t batch = 1);
 
 } // namespace fuzz
 } // namespace kiln
