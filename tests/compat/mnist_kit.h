@@ -7,6 +7,7 @@
 #include "NvInfer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <dirent.h>
 #include <fstream>
@@ -91,6 +92,48 @@ inline bool kitAccuracy(const std::string& dir, const std::string& key, double& 
         }
     }
     return false;
+}
+
+//! Classifies the val/ images in batches of up to \p maxBatch: classify(pixels, batch, best) gets
+//! batch·784 PGM bytes and fills the argmax of each image; false stops the scoring.
+template <typename Classify>
+void scoreVal(const std::string& dir, int maxBatch, Classify classify, int& correct, int& total)
+{
+    const std::vector<std::string> files = valFiles(dir);
+    correct = total = 0;
+    for (size_t start = 0; start < files.size(); start += maxBatch)
+    {
+        const int batch = static_cast<int>(std::min<size_t>(maxBatch, files.size() - start));
+        std::vector<uint8_t> pixels;
+        for (int b = 0; b < batch; ++b)
+        {
+            std::vector<uint8_t> image;
+            if (!readPGM(dir + "/val/" + files[start + b], image))
+                image.assign(kH * kW, 255);
+            pixels.insert(pixels.end(), image.begin(), image.end());
+        }
+        std::vector<int> best;
+        if (!classify(pixels, batch, best))
+            return;
+        for (int b = 0; b < batch; ++b, ++total)
+            correct += best[b] == files[start + b][0] - '0' ? 1 : 0;
+    }
+}
+
+//! Prints the accuracy next to the README's figure for \p key and the sample's verdict line;
+//! passes when no digit failed, every val/ image was scored and the accuracy is within 0.5 points.
+inline bool verdict(const std::string& dir, const std::string& key, const std::string& sample, int digitFailures,
+    int correct, int total)
+{
+    double expected = -1.0;
+    const bool haveFigure = kitAccuracy(dir, key, expected);
+    const double accuracy = total ? 100.0 * correct / total : 0.0;
+    std::cout << "val accuracy: " << correct << " / " << total << " (" << accuracy << " %), kit README: " << expected
+              << " %" << std::endl;
+    const bool pass = digitFailures == 0 && total > 0 && total == static_cast<int>(valFiles(dir).size()) && haveFigure
+        && std::fabs(accuracy - expected) <= 0.5;
+    std::cout << (pass ? "&&&& PASSED " : "&&&& FAILED ") << sample << std::endl;
+    return pass;
 }
 
 } // namespace mnistkit

@@ -112,31 +112,17 @@ int main(int argc, char** argv)
         failures += best == digit && prob > 0.9f ? 0 : 1;
     }
 
+    // sampleOnnxMNIST runs one image at a time.
     int correct = 0, total = 0;
-    const std::vector<std::string> files = mnistkit::valFiles(dir);
-    for (size_t i = 0; i < files.size(); ++i)
-    {
-        std::vector<uint8_t> pixels;
-        float prob = 0.f;
-        if (!readPGM(dir + "/val/" + files[i], pixels))
-            continue;
-        ++total;
-        correct += classify(context, inputIndex, outputIndex, pixels, prob) == files[i][0] - '0' ? 1 : 0;
-    }
-    double expected = -1.0;
-    const bool haveFigure = mnistkit::kitAccuracy(dir, "onnx", expected);
-    const double accuracy = total ? 100.0 * correct / total : 0.0;
-    std::cout << "val accuracy: " << correct << " / " << total << " (" << accuracy << " %), kit README: " << expected
-              << " %" << std::endl;
+    mnistkit::scoreVal(dir, 1,
+        [&](const std::vector<uint8_t>& pixels, int, std::vector<int>& best) {
+            float prob = 0.f;
+            best.assign(1, classify(context, inputIndex, outputIndex, pixels, prob));
+            return best[0] >= 0;
+        },
+        correct, total);
     context->destroy();
     engine->destroy();
     runtime->destroy();
-    if (failures || total == 0 || total != static_cast<int>(files.size()) || !haveFigure
-        || std::fabs(accuracy - expected) > 0.5)
-    {
-        std::cout << "&&&& FAILED sample_onnx_mnist" << std::endl;
-        return 1;
-    }
-    std::cout << "&&&& PASSED sample_onnx_mnist" << std::endl;
-    return 0;
+    return mnistkit::verdict(dir, "onnx", "sample_onnx_mnist", failures, correct, total) ? 0 : 1;
 }

@@ -128,41 +128,17 @@ int main(int argc, char** argv)
         failures += ok && best[0] == digit ? 0 : 1;
     }
 
-    const std::vector<std::string> files = mnistkit::valFiles(dir);
     int correct = 0, total = 0;
-    for (size_t start = 0; start < files.size(); start += maxBatch)
-    {
-        const int batch = static_cast<int>(std::min<size_t>(maxBatch, files.size() - start));
-        std::vector<float> in;
-        for (int b = 0; b < batch; ++b)
-        {
-            std::vector<uint8_t> pixels;
-            if (!readPGM(dir + "/val/" + files[start + b], pixels))
-                pixels.assign(kH * kW, 255);
-            for (size_t i = 0; i < pixels.size(); ++i)
-                in.push_back(1.0f - float(pixels[i] / 255.0));
-        }
-        std::vector<int> best;
-        std::vector<float> logit;
-        if (!classify(context, inputIndex, outputIndex, in, batch, best, logit))
-            break;
-        for (int b = 0; b < batch; ++b, ++total)
-            correct += best[b] == files[start + b][0] - '0' ? 1 : 0;
-    }
-    double expected = -1.0;
-    const bool haveFigure = mnistkit::kitAccuracy(dir, "uff", expected);
-    const double accuracy = total ? 100.0 * correct / total : 0.0;
-    std::cout << "val accuracy: " << correct << " / " << total << " (" << accuracy << " %), kit README: " << expected
-              << " %" << std::endl;
+    mnistkit::scoreVal(dir, maxBatch,
+        [&](const std::vector<uint8_t>& pixels, int batch, std::vector<int>& best) {
+            std::vector<float> in(pixels.size()), score;
+            for (size_t i = 0; i < in.size(); ++i)
+                in[i] = 1.0f - float(pixels[i] / 255.0);
+            return classify(context, inputIndex, outputIndex, in, batch, best, score);
+        },
+        correct, total);
     context->destroy();
     engine->destroy();
     runtime->destroy();
-    if (failures || total != static_cast<int>(files.size()) || total == 0 || !haveFigure
-        || std::fabs(accuracy - expected) > 0.5)
-    {
-        std::cout << "&&&& FAILED sample_uff_mnist" << std::endl;
-        return 1;
-    }
-    std::cout << "&&&& PASSED sample_uff_mnist" << std::endl;
-    return 0;
+    return mnistkit::verdict(dir, "uff", "sample_uff_mnist", failures, correct, total) ? 0 : 1;
 }

@@ -11,56 +11,6 @@ namespace caffeparser
 
 // ---- weights ------------------------------------------------------------------------------------
 
-uint16_t floatToHalf(float value)
-{
-    uint32_t x;
-    std::memcpy(&x, &value, 4);
-    const uint32_t sign = (x >> 16) & 0x8000u;
-    const uint32_t absBits = x & 0x7FFFFFFFu;
-    if (absBits >= 0x7F800000u) // inf or nan
-        return static_cast<uint16_t>(sign | 0x7C00u | (absBits > 0x7F800000u ? 0x200u : 0u));
-    if (absBits >= 0x477FF000u) // rounds to >= 65520: overflow to inf
-        return static_cast<uint16_t>(sign | 0x7C00u);
-    if (absBits < 0x38800000u) // below the smallest normal half: subnormal or zero
-    {
-        const int shift = 126 - static_cast<int>(absBits >> 23); // 14 + (127 - e) - 1
-        if (shift > 24)
-            return static_cast<uint16_t>(sign);
-        const uint32_t mantissa = (absBits & 0x7FFFFFu) | 0x800000u;
-        const uint32_t shifted = mantissa >> (shift);
-        const uint32_t rest = mantissa & ((1u << shift) - 1u);
-        const uint32_t halfway = 1u << (shift - 1);
-        uint32_t result = shifted;
-        if (rest > halfway || (rest == halfway && (shifted & 1u)))
-            ++result;
-        return static_cast<uint16_t>(sign | result);
-    }
-    uint32_t half = ((absBits - 0x38000000u) >> 13); // rebias the exponent
-    const uint32_t rest = absBits & 0x1FFFu;
-    if (rest > 0x1000u || (rest == 0x1000u && (half & 1u)))
-        ++half;
-    return static_cast<uint16_t>(sign | half);
-}
-
-float halfToFloat(uint16_t bits)
-{
-    const uint32_t sign = static_cast<uint32_t>(bits & 0x8000u) << 16;
-    const uint32_t exponent = (bits >> 10) & 0x1Fu;
-    const uint32_t mantissa = bits & 0x3FFu;
-    float value;
-    if (exponent == 0)
-        value = std::ldexp(static_cast<float>(mantissa), -24);
-    else if (exponent == 31)
-        value = mantissa ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity();
-    else
-        value = std::ldexp(static_cast<float>(mantissa | 0x400u), static_cast<int>(exponent) - 25);
-    uint32_t x;
-    std::memcpy(&x, &value, 4);
-    x |= sign;
-    std::memcpy(&value, &x, 4);
-    return value;
-}
-
 nvinfer1::Weights WeightsArena::make(const std::vector<float>& values)
 {
     if (mType != nvinfer1::DataType::kHALF)

@@ -5,6 +5,7 @@
 
 #include "NvInfer.h"
 #include "common/diagnostics.h"
+#include "common/half.h"
 #include "kiln_caffe.pb.h"
 
 #include <cstdint>
@@ -52,9 +53,8 @@ bool blobValues(const kiln::caffe::BlobProto& blob, std::vector<float>& values, 
 //! zeros dropped); empty when it has neither.
 std::vector<int64_t> blobShape(const kiln::caffe::BlobProto& blob);
 
-//! Round-to-nearest-even conversion of a float to IEEE half bits.
-uint16_t floatToHalf(float value);
-float halfToFloat(uint16_t bits);
+using parsers::floatToHalf;
+using parsers::halfToFloat;
 
 struct LayerContext
 {

@@ -4,6 +4,7 @@
 // pointers to it until the engine is built.
 #pragma once
 
+#include "common/half.h"
 #include "uff_types.h"
 
 #include <deque>
@@ -13,9 +14,8 @@
 namespace kiln::uffparser
 {
 
-//! IEEE binary16 from float with round-to-nearest-even (overflow gives infinity, NaN stays NaN).
-uint16_t floatToHalf(float value);
-float halfToFloat(uint16_t bits);
+using parsers::floatToHalf;
+using parsers::halfToFloat;
 
 //! Memory for weights handed to network layers; addresses stay valid until it is destroyed.
 class WeightsStore
