@@ -1,11 +1,12 @@
 // nvcaffeparser1 through the public API: the MNIST kit, the three input styles, phases, weight
 // types, in-place blob naming, parseBinaryProto, the legacy V1 caffemodel format, and bad input
 // (each a clear error naming the layer, and nullptr). Caffemodels for the small cases are written
-// here with a minimal protobuf encoder, so each case states its weights.
+// here by field number (support/proto_writer.h), so each case states its weights.
 #include "NvCaffeParser.h"
 #include "NvInfer.h"
 #include "common/io_formats.h"
 #include "support/harness.h"
+#include "support/proto_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -28,47 +29,9 @@ namespace
 
 const std::string kKit = std::string(KILN_DATA_DIR) + "/mnist";
 
-// ---- a minimal protobuf encoder for caffemodels -------------------------------------------------
+// ---- caffemodels by field number --------------------------------------------------------------
 
-class Pb
-{
-public:
-    Pb& varint(int field, uint64_t v)
-    {
-        tag(field, 0);
-        raw(v);
-        return *this;
-    }
-    Pb& str(int field, const std::string& s)
-    {
-        tag(field, 2);
-        raw(s.size());
-        mBytes += s;
-        return *this;
-    }
-    Pb& msg(int field, const Pb& m) { return str(field, m.mBytes); }
-    Pb& floats(int field, const std::vector<float>& v)
-    {
-        std::string packed(v.size() * 4, '\0');
-        if (!v.empty())
-            std::memcpy(&packed[0], v.data(), packed.size());
-        return str(field, packed);
-    }
-    const std::string& bytes() const { return mBytes; }
-
-private:
-    void tag(int field, int wire) { raw(static_cast<uint64_t>(field) << 3 | static_cast<uint64_t>(wire)); }
-    void raw(uint64_t v)
-    {
-        while (v >= 0x80)
-        {
-            mBytes += static_cast<char>((v & 0x7F) | 0x80);
-            v >>= 7;
-        }
-        mBytes += static_cast<char>(v);
-    }
-    std::string mBytes;
-};
+using Pb = kiln::test::ProtoMessage;
 
 //! BlobProto with `shape` (field 7) and float `data` (field 5).
 Pb blob(const std::vector<int64_t>& shape, const std::vector<float>& data)
@@ -85,7 +48,7 @@ Pb blob(const std::vector<int64_t>& shape, const std::vector<float>& data)
 Pb layerWith(const std::string& name, const std::string& type, const std::vector<Pb>& blobs)
 {
     Pb l;
-    l.str(1, name).str(2, type);
+    l.bytes(1, name).bytes(2, type);
     for (const Pb& b : blobs)
         l.msg(7, b);
     return l;
@@ -96,7 +59,7 @@ std::string netWith(const std::vector<Pb>& layers)
     Pb net;
     for (const Pb& l : layers)
         net.msg(100, l);
-    return net.bytes();
+    return net.data;
 }
 
 std::string readFile(const std::string& path)
@@ -333,11 +296,11 @@ TEST(CaffeParser, InnerProductWeightsFromLayerAndLegacyLayers)
                                "layer { name: 'fc' type: 'InnerProduct' bottom: 'x' top: 'y' inner_product_param { num_output: 2 } }\n";
     const std::vector<float> w{1, 2, 3, -1, 0.5f, 0}, b{0.25f, -0.5f};
     Pb v1;
-    v1.str(4, "fc").varint(5, 14).msg(6, blob({2, 3}, w)).msg(6, blob({2}, b));
+    v1.bytes(4, "fc").varint(5, 14).msg(6, blob({2, 3}, w)).msg(6, blob({2}, b));
     Pb legacyNet;
     legacyNet.msg(2, v1);
     const std::string models[] = {netWith({layerWith("fc", "InnerProduct", {blob({2, 3}, w), blob({2}, b)})}),
-        legacyNet.bytes()};
+        legacyNet.data};
     for (const std::string& model : models)
     {
         NetworkHarness h(true);
@@ -549,7 +512,7 @@ TEST(CaffeParser, BinaryProtoShapesTypesAndErrors)
 {
     auto parser = makeParser();
     // 3-D shape right-aligned into N,C,H,W.
-    const std::string chw = writeTemp("chw.binaryproto", blob({2, 1, 3}, {1, 2, 3, 4, 5, 6}).bytes());
+    const std::string chw = writeTemp("chw.binaryproto", blob({2, 1, 3}, {1, 2, 3, 4, 5, 6}).data);
     UniquePtr<nvcaffeparser1::IBinaryProtoBlob> b(parser->parseBinaryProto(chw.c_str()));
     ASSERT_NE(b, nullptr);
     EXPECT_EQ(b->getDimensions().n(), 1);
@@ -563,8 +526,8 @@ TEST(CaffeParser, BinaryProtoShapesTypesAndErrors)
     dims.varint(1, 2);
     const uint16_t halves[2] = {0x3C00, 0xC000}; // 1.0, -2.0
     Pb half;
-    half.msg(7, dims).varint(10, 2).str(12, std::string(reinterpret_cast<const char*>(halves), 4));
-    UniquePtr<nvcaffeparser1::IBinaryProtoBlob> h(parser->parseBinaryProto(writeTemp("half.binaryproto", half.bytes()).c_str()));
+    half.msg(7, dims).varint(10, 2).bytes(12, std::string(reinterpret_cast<const char*>(halves), 4));
+    UniquePtr<nvcaffeparser1::IBinaryProtoBlob> h(parser->parseBinaryProto(writeTemp("half.binaryproto", half.data).c_str()));
     ASSERT_NE(h, nullptr);
     EXPECT_EQ(h->getDataType(), DataType::kHALF);
     EXPECT_EQ(std::memcmp(h->getData(), halves, 4), 0);
@@ -572,7 +535,7 @@ TEST(CaffeParser, BinaryProtoShapesTypesAndErrors)
     kiln::test::CapturingLogger logger;
     logger.expectErrors();
     UniquePtr<IBuilder> builder(createInferBuilder(logger)); // makes `logger` the parsers' logger
-    EXPECT_EQ(parser->parseBinaryProto(writeTemp("short.binaryproto", blob({2, 2}, {1, 2, 3}).bytes()).c_str()), nullptr);
+    EXPECT_EQ(parser->parseBinaryProto(writeTemp("short.binaryproto", blob({2, 2}, {1, 2, 3}).data).c_str()), nullptr);
     EXPECT_TRUE(logger.hasError("shape"));
     EXPECT_EQ(parser->parseBinaryProto(writeTemp("garbage.binaryproto", "\x0a\xff\xff\xff").c_str()), nullptr);
     EXPECT_EQ(parser->parseBinaryProto("/no/such/file.binaryproto"), nullptr);

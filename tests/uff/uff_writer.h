@@ -1,8 +1,8 @@
-// A small UFF writer for tests: encodes MetaGraph messages in the protobuf wire format by hand
-// (field numbers from FORMATS.md / kiln_uff.proto), so tests can build valid and deliberately
-// broken graphs without linking a second copy of the generated protobuf classes (libnvparsers
-// already registers kiln_uff.proto in the process's descriptor pool).
+// A small UFF writer for tests: MetaGraph messages by field number (FORMATS.md / kiln_uff.proto)
+// on the shared wire-format writer, so tests can build valid and deliberately broken graphs.
 #pragma once
+
+#include "support/proto_writer.h"
 
 #include <cstdint>
 #include <cstring>
@@ -13,49 +13,7 @@
 namespace ufftest
 {
 
-//! One protobuf message under construction.
-class Msg
-{
-public:
-    Msg& varint(int field, uint64_t v)
-    {
-        key(field, 0);
-        raw(v);
-        return *this;
-    }
-    Msg& i64(int field, int64_t v) { return varint(field, static_cast<uint64_t>(v)); }
-    Msg& dbl(int field, double d)
-    {
-        key(field, 1);
-        uint64_t bits = 0;
-        std::memcpy(&bits, &d, sizeof(bits));
-        for (int b = 0; b < 8; ++b)
-            data.push_back(static_cast<char>((bits >> (8 * b)) & 0xFF));
-        return *this;
-    }
-    Msg& bytes(int field, const std::string& s)
-    {
-        key(field, 2);
-        raw(s.size());
-        data += s;
-        return *this;
-    }
-    Msg& msg(int field, const Msg& m) { return bytes(field, m.data); }
-
-    std::string data;
-
-private:
-    void key(int field, int wire) { raw((static_cast<uint64_t>(field) << 3) | static_cast<uint64_t>(wire)); }
-    void raw(uint64_t v)
-    {
-        while (v >= 0x80)
-        {
-            data.push_back(static_cast<char>((v & 0x7F) | 0x80));
-            v >>= 7;
-        }
-        data.push_back(static_cast<char>(v));
-    }
-};
+using Msg = kiln::test::ProtoMessage;
 
 // ---- Data values (the oneof of kiln.uff.Data)
 inline Msg str(const std::string& s)
