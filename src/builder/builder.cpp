@@ -7,6 +7,7 @@
 #include "common/dtype.h"
 #include "kernels/tactic.h"
 #include "layers/identity.h"
+#include "optimizer/optimizer.h"
 
 #include <algorithm>
 #include <cstring>
@@ -140,6 +141,7 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
             static_cast<layers::IdentityParams&>(*layer->params).outputType = static_cast<int32_t>(layer->outputs[0]->type);
     if (implicitBatch)
         KILN_RETURN_IF_ERROR(lowerImplicitBatch(*graph));
+    KILN_RETURN_IF_ERROR(optimizer::optimize(*graph, options.optimizer, reporter));
     auto order = graph->topologicalOrder();
     if (!order)
         return order.status();
@@ -262,7 +264,7 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
         uint64_t smallestWorkspace = UINT64_MAX;
         for (const kernels::Tactic* t : kernels::cpuTactics(layer->kind()))
         {
-            Status s = t->supports(*pl.params, ins);
+            Status s = t->supports(*pl.params, ins, outs);
             if (!s)
             {
                 reasons += "\n  " + t->name() + ": " + s.message();

@@ -3,6 +3,7 @@
 
 #include "common/reporter.h"
 #include "ir/graph.h"
+#include "optimizer/optimizer.h"
 #include "serialize/engine_plan.h"
 
 #include <memory>
@@ -31,6 +32,7 @@ struct BuildOptions
     nvinfer1::DeviceType deviceType{nvinfer1::DeviceType::kCPU};
     int32_t minTimingIterations{1};
     int32_t avgTimingIterations{8};
+    optimizer::OptimizerOptions optimizer;
 };
 
 //! Builds an engine plan; errors name the layer, tensor or profile at fault.

@@ -28,6 +28,14 @@ struct TensorBuffer
     bool present() const { return data != nullptr || (dims.nbDims >= 0 && volume(dims) == 0); }
 };
 
+//! What a tactic keeps between runs: packed weights (per engine, from Tactic::prepare) or
+//! shape-specific state (per context, from Tactic::bind).
+class TacticState
+{
+public:
+    virtual ~TacticState() = default;
+};
+
 struct KernelArgs
 {
     const ir::LayerParams* params{nullptr};
@@ -36,11 +44,23 @@ struct KernelArgs
     void* workspace{nullptr};
     size_t workspaceSize{0};
     backends::cpu::ThreadPool* pool{nullptr};
+    const TacticState* prepared{nullptr}; //!< Tactic::prepare()'s result for this engine layer
+    TacticState* bound{nullptr};          //!< Tactic::bind()'s result for this context and these dims
 
     template <typename P>
     const P& paramsAs() const
     {
         return static_cast<const P&>(*params);
+    }
+    template <typename S>
+    const S& preparedAs() const
+    {
+        return static_cast<const S&>(*prepared);
+    }
+    template <typename S>
+    S& boundAs() const
+    {
+        return static_cast<S&>(*bound);
     }
 };
 

@@ -1,3 +1,4 @@
+#include "kernels/cpu/families.h"
 #include "kernels/tactic.h"
 
 #include <cctype>
@@ -19,45 +20,56 @@ std::string lowerName(const char* name)
 }
 
 //! A layer kind's reference kernel as a tactic.
-class ReferenceTactic final : public Tactic
+class ReferenceTactic final : public NamedTactic
 {
 public:
     explicit ReferenceTactic(ir::LayerKind kind)
-        : mKind(kind)
-        , mName(lowerName(ir::layerKindName(kind)) + ".cpu.reference")
-        , mId(tacticIdFromName(mName))
+        : NamedTactic(kind, lowerName(ir::layerKindName(kind)) + ".cpu.reference", "reference")
         , mFn(reference::kernelFor(kind))
     {
     }
-    const std::string& name() const override { return mName; }
-    int64_t id() const override { return mId; }
-    ir::LayerKind kind() const override { return mKind; }
-    Status supports(const ir::LayerParams&, const std::vector<ir::TensorDesc>&) const override { return Status::ok(); }
+    Status supports(const ir::LayerParams&, const std::vector<ir::TensorDesc>&, const std::vector<ir::TensorDesc>&) const override
+    {
+        return Status::ok();
+    }
     Status run(const KernelArgs& args) const override { return mFn(args); }
 
 private:
-    ir::LayerKind mKind;
-    std::string mName;
-    int64_t mId;
     KernelFn mFn;
 };
 
-struct Registry
+struct Registry final : TacticRegistrar
 {
     std::vector<std::unique_ptr<Tactic>> owned;
+    std::vector<const Tactic*> all;
     std::vector<std::vector<const Tactic*>> byKind;
     std::unordered_map<std::string, const Tactic*> byName;
+    std::unordered_map<int64_t, const Tactic*> byId;
+    uint64_t listVersion{0};
 
     Registry()
     {
         byKind.resize(static_cast<size_t>(ir::kLayerKindCount));
+        cpu::registerGemmTactics(*this);
+        cpu::registerOnednnTactics(*this);
+        cpu::registerPointwiseTactics(*this);
         for (int32_t k = 0; k < ir::kLayerKindCount; ++k)
             add(std::make_unique<ReferenceTactic>(static_cast<ir::LayerKind>(k)));
+        std::string names;
+        for (const Tactic* t : all)
+            names += t->name() + "\n";
+        listVersion = static_cast<uint64_t>(tacticIdFromName(names));
     }
-    void add(std::unique_ptr<Tactic> t)
+    void add(std::unique_ptr<Tactic> t) override
     {
-        byKind[static_cast<size_t>(t->kind())].push_back(t.get());
+        const auto kind = static_cast<int32_t>(t->kind());
+        // A duplicate name or id is a programming error in a family; keep the first.
+        if (kind < 0 || kind >= ir::kLayerKindCount || byName.count(t->name()) || byId.count(t->id()))
+            return;
+        byKind[static_cast<size_t>(kind)].push_back(t.get());
         byName[t->name()] = t.get();
+        byId[t->id()] = t.get();
+        all.push_back(t.get());
         owned.push_back(std::move(t));
     }
 };
@@ -77,10 +89,22 @@ const std::vector<const Tactic*>& cpuTactics(ir::LayerKind kind)
     return index >= 0 && index < ir::kLayerKindCount ? registry().byKind[static_cast<size_t>(index)] : kNone;
 }
 
+const std::vector<const Tactic*>& allTactics()
+{
+    return registry().all;
+}
+
 const Tactic* findTactic(const std::string& name)
 {
     const auto& m = registry().byName;
     auto it = m.find(name);
+    return it == m.end() ? nullptr : it->second;
+}
+
+const Tactic* findTacticById(int64_t id)
+{
+    const auto& m = registry().byId;
+    auto it = m.find(id);
     return it == m.end() ? nullptr : it->second;
 }
 
@@ -93,6 +117,16 @@ int64_t tacticIdFromName(const std::string& name)
         h *= 1099511628211ull;
     }
     return static_cast<int64_t>(h & 0x7FFFFFFFFFFFFFFFull);
+}
+
+int64_t implementationId(const Tactic& tactic)
+{
+    return tacticIdFromName(std::string("cpu.") + tactic.implementation());
+}
+
+uint64_t tacticListVersion()
+{
+    return registry().listVersion;
 }
 
 } // namespace kiln::kernels

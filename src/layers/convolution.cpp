@@ -15,6 +15,15 @@ Status ConvolutionParams::inferShapes(ir::ShapeContext& ctx) const
     out.d[channelAxis] = nbOutputMaps;
     KILN_RETURN_IF_ERROR(
         slidingWindowDims(ctx, in, kernelSize, stride, dilation, prePadding, postPadding, paddingMode, out));
+    if (epilogue.hasResidual)
+    {
+        const ir::TensorDesc* residual = ctx.input(kResidualInput);
+        if (!residual)
+            return ctx.error("the fused residual input is missing");
+        if (residual->type != nvinfer1::DataType::kFLOAT || !sameDims(residual->dims, out))
+            return ctx.error("the fused residual " + toString(residual->dims) + " does not match the output "
+                + toString(out));
+    }
     ctx.output(0).type = nvinfer1::DataType::kFLOAT;
     ctx.output(0).dims = out;
     return Status::ok();

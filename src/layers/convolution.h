@@ -4,10 +4,12 @@
 // {K, C/G, (kd,) kh, kw} row-major, bias {K} or empty, stride S, dilation D, leading padding B from
 // the PaddingMode (layers/spatial_utils.h) and zeros read outside the input. The output is
 // {..., K, (OD,) OH, OW}. Inputs 1 and 2 (kernel and bias as tensors) are accepted by setInput
-// and reported as unsupported by inferShapes.
+// and reported as unsupported by inferShapes. The optimizer may fuse an epilogue (layers/epilogue.h):
+// a residual tensor as input kResidualInput and an activation.
 #pragma once
 
 #include "layers/convolution_like.h"
+#include "layers/epilogue.h"
 
 namespace kiln::layers
 {
@@ -15,6 +17,14 @@ namespace kiln::layers
 class ConvolutionParams final : public ConvolutionLikeParams<ir::LayerKind::kConvolution, ConvolutionParams>
 {
 public:
+    Epilogue epilogue;
+
+    void visitFields(ir::FieldVisitor& v) override
+    {
+        ConvolutionLikeParams::visitFields(v);
+        epilogue.visit(v);
+    }
+    int32_t maxInputs() const override { return epilogue.hasResidual ? kResidualInput + 1 : 3; }
     Status inferShapes(ir::ShapeContext& ctx) const override;
 };
 

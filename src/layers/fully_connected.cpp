@@ -29,6 +29,8 @@ Status FullyConnectedParams::inferShapes(ir::ShapeContext& ctx) const
     }
     KILN_RETURN_IF_ERROR(checkWeights(ctx, "kernel", kernel, expected, false));
     KILN_RETURN_IF_ERROR(checkWeights(ctx, "bias", bias, nbOutputs, true));
+    if (epilogue.hasResidual)
+        return ctx.error("a fused residual is not supported on fully connected layers");
     nvinfer1::Dims out = in;
     out.d[r - 3] = nbOutputs;
     out.d[r - 2] = 1;

@@ -34,6 +34,7 @@ Expected<std::shared_ptr<Engine>> Engine::create(std::unique_ptr<plan::EnginePla
     }
     if (plan->profiles.empty())
         return invalidArgument("the engine has no optimization profile");
+    KILN_RETURN_IF_ERROR(backends::cpuDevice().checkCompatible(plan->device));
     engine->mPlan = std::move(plan);
     // Validate every profile corner once, so a plan that cannot run is refused here.
     for (int32_t p = 0; p < static_cast<int32_t>(engine->mPlan->profiles.size()); ++p)
@@ -50,6 +51,15 @@ Expected<std::shared_ptr<Engine>> Engine::create(std::unique_ptr<plan::EnginePla
                     KILN_RETURN_IF_ERROR((*ctx)->setInputDims(i, (*corner)[static_cast<size_t>(input++)]));
             KILN_RETURN_IF_ERROR((*ctx)->resolveShapes());
         }
+    }
+    // Only a plan that passed validation reaches the tactics' prepare().
+    const plan::EnginePlan& valid = *engine->mPlan;
+    for (size_t l = 0; l < valid.layers.size(); ++l)
+    {
+        auto prepared = engine->mTactics[l]->prepare(*valid.layers[l].params, allocator);
+        if (!prepared)
+            return prepared.status().withContext("layer '" + valid.layers[l].name + "' (tactic " + valid.layers[l].tactic + ")");
+        engine->mPrepared.push_back(std::move(prepared.value()));
     }
     return engine;
 }
@@ -213,8 +223,11 @@ Status ExecutionContext::resolveShapes()
             known[static_cast<size_t>(t)] = true;
         }
     }
-    // Kernel arguments, pointers filled in at execution.
+    // Kernel arguments, pointers filled in at execution; tactic state for these dims.
     mArgs.assign(plan.layers.size(), kernels::KernelArgs{});
+    mBound.clear();
+    mBound.resize(plan.layers.size());
+    mBoundValid = false;
     for (size_t l = 0; l < plan.layers.size(); ++l)
     {
         const auto& layer = plan.layers[l];
@@ -246,6 +259,31 @@ Status ExecutionContext::resolveShapes()
     return Status::ok();
 }
 
+Status ExecutionContext::bindTactics()
+{
+    if (mBoundValid)
+        return Status::ok();
+    const plan::EnginePlan& plan = mEngine->plan();
+    for (size_t l = 0; l < plan.layers.size(); ++l)
+    {
+        const auto& layer = plan.layers[l];
+        kernels::KernelArgs& a = mArgs[l];
+        a.prepared = mEngine->prepared(l);
+        std::vector<ir::TensorDesc> ins, outs;
+        for (const kernels::TensorBuffer& b : a.inputs)
+            ins.push_back(ir::TensorDesc{b.type, b.dims, std::nullopt});
+        for (const kernels::TensorBuffer& b : a.outputs)
+            outs.push_back(ir::TensorDesc{b.type, b.dims, std::nullopt});
+        auto bound = mEngine->tactic(l).bind(*layer.params, a.prepared, ins, outs);
+        if (!bound)
+            return bound.status().withContext("layer '" + layer.name + "' (tactic " + layer.tactic + ")");
+        mBound[l] = std::move(bound.value());
+        a.bound = mBound[l].get();
+    }
+    mBoundValid = true;
+    return Status::ok();
+}
+
 Status ExecutionContext::enqueue(void* const* ioBuffers, int32_t batch, backends::Stream& stream, nvinfer1::IProfiler* profiler)
 {
     const plan::EnginePlan& plan = mEngine->plan();
@@ -267,6 +305,7 @@ Status ExecutionContext::enqueue(void* const* ioBuffers, int32_t batch, backends
         }
     }
     KILN_RETURN_IF_ERROR(resolveShapes());
+    KILN_RETURN_IF_ERROR(bindTactics());
     uint8_t* memory = static_cast<uint8_t*>(mOwnedMemory ? mOwnedMemory : mExternalMemory);
     if (!memory && plan.deviceMemorySize() > 0)
         return invalidState("the context has no device memory: call setDeviceMemory() with getDeviceMemorySize() = "

@@ -26,11 +26,14 @@ public:
     const plan::EnginePlan& plan() const { return *mPlan; }
     const backends::Allocator& allocator() const { return mAllocator; }
     const kernels::Tactic& tactic(size_t layer) const { return *mTactics[layer]; }
+    //! What the layer's tactic prepared (packed weights), or nullptr.
+    const kernels::TacticState* prepared(size_t layer) const { return mPrepared[layer].get(); }
 
 private:
     Engine() = default;
     std::unique_ptr<plan::EnginePlan> mPlan;
     std::vector<const kernels::Tactic*> mTactics;
+    std::vector<std::shared_ptr<const kernels::TacticState>> mPrepared;
     backends::Allocator mAllocator;
 };
 
@@ -62,6 +65,8 @@ public:
     Status enqueue(void* const* ioBuffers, int32_t batch, backends::Stream& stream, nvinfer1::IProfiler* profiler);
     //! Computes every tensor's dims for the current input dims (cached until they change).
     Status resolveShapes();
+    //! Tactic::bind() for every layer at the resolved dims (cached until they change).
+    Status bindTactics();
 
 private:
     ExecutionContext() = default;
@@ -75,6 +80,8 @@ private:
     void* mOwnedMemory{nullptr};
     void* mExternalMemory{nullptr};
     std::vector<kernels::KernelArgs> mArgs; //!< per layer, rebuilt when shapes change
+    std::vector<std::unique_ptr<kernels::TacticState>> mBound; //!< per layer, Tactic::bind() for the current shapes
+    bool mBoundValid{false};
     std::vector<void*> mTensorData;         //!< per plan tensor, during execute()
 };
 

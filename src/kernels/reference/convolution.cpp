@@ -24,6 +24,7 @@ Status runConvolution(const KernelArgs& args)
     const float* w = p.kernelWeights.floats();
     const float* bias = p.biasWeights.empty() ? nullptr : p.biasWeights.floats();
     float* y = output.as<float>();
+    const float* residual = p.epilogue.hasResidual ? args.inputs[layers::kResidualInput].as<const float>() : nullptr;
 
     // One item is one output map of one batch entry.
     args.pool->parallelFor(batch * maps, 1, [&](int64_t begin, int64_t end) {
@@ -63,7 +64,11 @@ Status runConvolution(const KernelArgs& args)
                                         acc += static_cast<double>(xc[row + w0 + int64_t{fw} * g.dilation[2]]) * wrow[fw];
                                 }
                         }
-                        yk[(int64_t{od} * g.out[1] + oh) * g.out[2] + ow] = static_cast<float>(acc);
+                        const int64_t at = (int64_t{od} * g.out[1] + oh) * g.out[2] + ow;
+                        float v = static_cast<float>(acc);
+                        if (residual)
+                            v += residual[item * outPlane + at];
+                        yk[at] = p.epilogue.activate(v);
                     }
         }
     });

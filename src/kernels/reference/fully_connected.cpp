@@ -30,7 +30,7 @@ Status runFullyConnected(const KernelArgs& args)
                 float acc = 0.f;
                 for (int64_t t = 0; t < v; ++t)
                     acc += xi[t] * wi[t];
-                y[i] = bias ? acc + bias[i % k] : acc;
+                y[i] = p.epilogue.activate(bias ? acc + bias[i % k] : acc);
             }
         });
     return Status::ok();
