@@ -1359,12 +1359,20 @@ enum class BuilderFlag : int32_t
     kSTRICT_TYPES = 4,
     kREFIT = 5,
     kDISABLE_TIMING_CACHE = 6,
-    kTF32 = 7
+    kTF32 = 7,
+    // 8.x additions (same values as TensorRT 8.2).
+    kSPARSE_WEIGHTS = 8,
+    kSAFETY_SCOPE = 9,
+    kOBEY_PRECISION_CONSTRAINTS = 10,
+    kPREFER_PRECISION_CONSTRAINTS = 11,
+    kDIRECT_IO = 12,
+    //! selectAlgorithms() returning 0 is an error instead of meaning "default selection".
+    kREJECT_EMPTY_ALGORITHMS = 13
 };
 template <>
 constexpr inline int32_t EnumMax<BuilderFlag>()
 {
-    return 8;
+    return 14;
 }
 
 enum class ProfilingVerbosity : int32_t
@@ -1398,6 +1406,23 @@ enum class MemoryPoolType : int32_t
     kDLA_MANAGED_SRAM = 1,
     kDLA_LOCAL_DRAM = 2,
     kDLA_GLOBAL_DRAM = 3
+};
+
+//! 8.x addition: measured tactic timings that builds share and update. Created by
+//! IBuilderConfig::createTimingCache(); not owned by any config; the caller deletes it (or calls
+//! destroy()). A serialized cache carries a verification header (Kiln version, device, tactic list).
+class ITimingCache
+{
+public:
+    //! The cache as bytes for createTimingCache(); the caller destroys the IHostMemory.
+    virtual IHostMemory* serialize() const noexcept = 0;
+    //! Adds \p inputCache's entries that this cache lacks. False (and nothing added) when the two
+    //! caches come from different Kiln versions, or from different devices unless \p ignoreMismatch.
+    virtual bool combine(const ITimingCache& inputCache, bool ignoreMismatch) noexcept = 0;
+    //! Empties the cache.
+    virtual bool reset() noexcept = 0;
+    virtual void destroy() noexcept { delete this; }
+    virtual ~ITimingCache() noexcept {}
 };
 
 //! Build options. Created by IBuilder::createBuilderConfig(); the caller destroys it.
@@ -1456,6 +1481,14 @@ public:
     //! kWORKSPACE is the same limit as setMaxWorkspaceSize.
     virtual void setMemoryPoolLimit(MemoryPoolType pool, std::size_t poolSize) noexcept = 0;
     virtual std::size_t getMemoryPoolLimit(MemoryPoolType pool) const noexcept = 0;
+    //! A cache deserialized from \p blob (size 0: a new empty cache), or nullptr when the bytes are
+    //! not a timing cache. The caller owns it.
+    virtual ITimingCache* createTimingCache(const void* blob, std::size_t size) const noexcept = 0;
+    //! Builds with this config read and update \p cache, which must outlive them. False when the
+    //! cache was made on another device, Kiln version or tactic list, unless \p ignoreMismatch.
+    virtual bool setTimingCache(const ITimingCache& cache, bool ignoreMismatch) noexcept = 0;
+    //! The cache set with setTimingCache(), or nullptr.
+    virtual const ITimingCache* getTimingCache() const noexcept = 0;
 };
 
 using NetworkDefinitionCreationFlags = uint32_t;

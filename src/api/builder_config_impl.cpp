@@ -1,6 +1,9 @@
 #include "api/builder_config_impl.h"
 
 #include "api/optimization_profile_impl.h"
+#include "api/timing_cache_impl.h"
+
+#include <new>
 
 namespace kiln::api
 {
@@ -145,6 +148,43 @@ std::size_t BuilderConfigImpl::getMemoryPoolLimit(nvinfer1::MemoryPoolType pool)
     return pool == nvinfer1::MemoryPoolType::kWORKSPACE ? mWorkspace : 0;
 }
 
+nvinfer1::ITimingCache* BuilderConfigImpl::createTimingCache(const void* blob, std::size_t size) const noexcept
+{
+    if (size == 0)
+        return new (std::nothrow) TimingCacheImpl(builder::TimingCache(), mReporter);
+    if (!blob)
+    {
+        mReporter.error(nvinfer1::ErrorCode::kINVALID_ARGUMENT, "createTimingCache: blob is null but size is " + std::to_string(size));
+        return nullptr;
+    }
+    auto cache = builder::TimingCache::deserialize(blob, size);
+    if (!cache)
+    {
+        mReporter.error(cache.status().withContext("createTimingCache"));
+        return nullptr;
+    }
+    return new (std::nothrow) TimingCacheImpl(std::move(cache.value()), mReporter);
+}
+
+bool BuilderConfigImpl::setTimingCache(const nvinfer1::ITimingCache& cache, bool ignoreMismatch) noexcept
+{
+    const auto& impl = static_cast<const TimingCacheImpl&>(cache);
+    const std::string diff = builder::TimingCacheHeader::current().differences(impl.cache().header());
+    if (!diff.empty())
+    {
+        if (!ignoreMismatch)
+        {
+            mReporter.error(nvinfer1::ErrorCode::kINVALID_ARGUMENT,
+                "setTimingCache: the timing cache was made elsewhere: " + diff + "; pass ignoreMismatch = true to use it anyway");
+            return false;
+        }
+        mReporter.warning("setTimingCache: using a timing cache made elsewhere (" + diff
+            + "); its times may not match this machine");
+    }
+    mTimingCache = &cache;
+    return true;
+}
+
 Expected<builder::BuildOptions> BuilderConfigImpl::toOptions(int32_t maxBatchSize) const
 {
     builder::BuildOptions o;
@@ -155,6 +195,10 @@ Expected<builder::BuildOptions> BuilderConfigImpl::toOptions(int32_t maxBatchSiz
     o.deviceType = mDefaultDevice;
     o.minTimingIterations = mMinTiming;
     o.avgTimingIterations = mAvgTiming;
+    o.algorithmSelector = mSelector;
+    o.profilingVerbosity = mVerbosity;
+    if (mTimingCache)
+        o.timingCache = &const_cast<TimingCacheImpl*>(static_cast<const TimingCacheImpl*>(mTimingCache))->cache();
     if (mCapability != nvinfer1::EngineCapability::kDEFAULT)
         return unsupported("EngineCapability other than kDEFAULT (safety/DLA) is not supported by the CPU backend");
     return o;

@@ -64,6 +64,9 @@ public:
     nvinfer1::TacticSources getTacticSources() const noexcept override { return mTacticSources; }
     void setMemoryPoolLimit(nvinfer1::MemoryPoolType pool, std::size_t poolSize) noexcept override;
     std::size_t getMemoryPoolLimit(nvinfer1::MemoryPoolType pool) const noexcept override;
+    nvinfer1::ITimingCache* createTimingCache(const void* blob, std::size_t size) const noexcept override;
+    bool setTimingCache(const nvinfer1::ITimingCache& cache, bool ignoreMismatch) noexcept override;
+    const nvinfer1::ITimingCache* getTimingCache() const noexcept override { return mTimingCache; }
 
     //! The options for a build of a network with the given batch settings.
     Expected<builder::BuildOptions> toOptions(int32_t maxBatchSize) const;
@@ -86,6 +89,7 @@ private:
     const nvinfer1::IOptimizationProfile* mCalibrationProfile{nullptr};
     nvinfer1::QuantizationFlags mQuantFlags{0};
     nvinfer1::TacticSources mTacticSources{3u};
+    const nvinfer1::ITimingCache* mTimingCache{nullptr};
 };
 
 } // namespace kiln::api

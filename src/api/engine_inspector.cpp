@@ -111,6 +111,13 @@ public:
     nvinfer1::IErrorRecorder* getErrorRecorder() const noexcept override { return mReporter.recorder(); }
 
 private:
+    //! The profile of the inspected context, else 0.
+    int32_t inspectedProfile() const
+    {
+        const int32_t p = mContext ? mContext->getOptimizationProfile() : 0;
+        return p >= 0 && p < static_cast<int32_t>(mEngine.engine().plan().profiles.size()) ? p : 0;
+    }
+
     //! Shapes for the context's dims, or the first profile's kOPT dims.
     void resolve() const
     {
@@ -152,13 +159,33 @@ private:
     std::string layerLine(size_t l) const
     {
         const auto& layer = mEngine.engine().plan().layers[l];
-        std::string s = layer.name + " [" + ir::layerKindName(layer.params->kind()) + "] tactic=" + layer.tactic + " in=";
+        const int32_t profile = inspectedProfile();
+        std::string s = layer.name + " [" + ir::layerKindName(layer.params->kind()) + "] tactic=" + layer.tacticFor(profile);
+        if (!(layer.sourceLayers.size() == 1 && layer.sourceLayers[0] == layer.name))
+        {
+            s += " covers=";
+            for (size_t i = 0; i < layer.sourceLayers.size(); ++i)
+                s += (i ? "," : "") + layer.sourceLayers[i];
+        }
+        s += " in=";
         for (size_t i = 0; i < layer.inputs.size(); ++i)
             s += (i ? "," : "") + tensorText(layer.inputs[i]);
         s += " out=";
         for (size_t i = 0; i < layer.outputs.size(); ++i)
             s += (i ? "," : "") + tensorText(layer.outputs[i]);
         s += " workspace=" + std::to_string(layer.workspaceSize);
+        for (const auto& c : layer.candidates)
+        {
+            if (c.profile != profile)
+                continue;
+            char time[32];
+            if (c.ms < 0.f)
+                std::snprintf(time, sizeof time, "not timed");
+            else
+                std::snprintf(time, sizeof time, "%.4f ms", static_cast<double>(c.ms));
+            s += "\n    candidate " + c.tactic + " " + time + " workspace=" + std::to_string(c.workspace)
+                + (c.tactic == layer.tacticFor(profile) ? " (chosen)" : "");
+        }
         return s;
     }
 
@@ -180,9 +207,22 @@ private:
     std::string layerJson(size_t l) const
     {
         const auto& layer = mEngine.engine().plan().layers[l];
+        const int32_t profile = inspectedProfile();
         std::string s = "{\"Name\":" + jsonString(layer.name) + ",\"LayerType\":\"" + ir::layerKindName(layer.params->kind())
-            + "\",\"TacticName\":" + jsonString(layer.tactic) + ",\"WorkspaceBytes\":" + std::to_string(layer.workspaceSize)
-            + ",\"SourceLayers\":[";
+            + "\",\"TacticName\":" + jsonString(layer.tacticFor(profile)) + ",\"WorkspaceBytes\":" + std::to_string(layer.workspaceSize)
+            + ",\"Candidates\":[";
+        bool first = true;
+        for (const auto& c : layer.candidates)
+        {
+            if (c.profile != profile)
+                continue;
+            char time[32];
+            std::snprintf(time, sizeof time, "%.6g", static_cast<double>(c.ms));
+            s += std::string(first ? "" : ",") + "{\"TacticName\":" + jsonString(c.tactic) + ",\"TimeMs\":" + time
+                + ",\"WorkspaceBytes\":" + std::to_string(c.workspace) + "}";
+            first = false;
+        }
+        s += "],\"SourceLayers\":[";
         for (size_t i = 0; i < layer.sourceLayers.size(); ++i)
             s += (i ? "," : "") + jsonString(layer.sourceLayers[i]);
         s += "],\"Inputs\":[";

@@ -4,12 +4,14 @@
 
 #include "builder/memory_planner.h"
 #include "builder/profiles.h"
+#include "builder/tactic_selection.h"
 #include "common/dtype.h"
 #include "kernels/tactic.h"
 #include "layers/identity.h"
 #include "optimizer/optimizer.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
@@ -38,6 +40,13 @@ Status lowerImplicitBatch(ir::Graph& graph)
     }
     graph.implicitBatch = false;
     return Status::ok();
+}
+
+ir::TensorDesc absentInput()
+{
+    ir::TensorDesc d;
+    d.dims.nbDims = -1;
+    return d;
 }
 
 Status checkNetwork(const ir::Graph& graph)
@@ -115,7 +124,7 @@ private:
 } // namespace
 
 Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, const BuildOptions& options,
-    const backends::Allocator& allocator, const Reporter& reporter)
+    const backends::Allocator& allocator, const Reporter& reporter, SelectionStats* statsOut)
 {
     using nvinfer1::BuilderFlag;
     auto flag = [&](BuilderFlag f) { return (options.flags >> static_cast<uint32_t>(f)) & 1u; };
@@ -150,13 +159,16 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
     if (!profiles)
         return profiles.status();
 
-    // Shape inference at every profile corner; keep each tensor's largest size.
+    // Shape inference at every profile corner; keep each tensor's largest size, and every corner's
+    // descriptors for tactic selection ([profile][min, opt, max]).
+    std::vector<std::array<std::unordered_map<const ir::Tensor*, ir::TensorDesc>, 3>> cornerShapes(profiles->size());
     std::unordered_map<const ir::Tensor*, ir::TensorDesc> shapes;
     std::unordered_map<const ir::Tensor*, int64_t> maxBytes;
     std::unordered_map<const ir::Tensor*, Dims> stableDims; // -1 where a dim varies across corners
     for (size_t k = 0; k < profiles->size(); ++k)
     {
         const ResolvedProfile& p = (*profiles)[k];
+        int32_t cornerIndex = 0;
         for (const std::vector<Dims>* corner : {&p.min, &p.opt, &p.max})
         {
             std::unordered_map<const ir::Tensor*, size_t> inputIndex;
@@ -185,6 +197,7 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
                             it->second.d[i] = -1;
                 shapes[t] = d;
             }
+            cornerShapes[k][static_cast<size_t>(cornerIndex++)] = std::move(descs);
         }
     }
     for (const ir::Tensor* t : graph->outputs)
@@ -201,7 +214,7 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
     plan.implicitBatch = implicitBatch;
     plan.maxBatchSize = implicitBatch ? options.maxBatchSize : 1;
     plan.device = backends::cpuDevice().fingerprint();
-    plan.device.features = 0; // reference kernels need only the baseline ISA
+    plan.device.features = 0; // set by tactic selection to what the chosen tactics need
 
     // Tensors: I/O first so binding order is stable, then layer outputs in execution order.
     std::unordered_map<const ir::Tensor*, int32_t> tensorIndex;
@@ -235,59 +248,33 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
         plan.io.push_back(io);
     }
 
+    std::vector<std::vector<LayerCorners>> corners; // [layer][profile]
     for (ir::Layer* layer : order.value())
     {
         plan::PlanLayer pl;
         pl.name = layer->name;
         pl.params = layer->params->clone();
         pl.sourceLayers.push_back(layer->name);
-        std::vector<ir::TensorDesc> ins;
+        std::vector<LayerCorners> layerCorners(profiles->size());
+        for (size_t k = 0; k < profiles->size(); ++k)
+            for (size_t c = 0; c < 3; ++c)
+            {
+                for (const ir::Tensor* t : layer->inputs)
+                    layerCorners[k].inputs[c].push_back(t ? cornerShapes[k][c].at(t) : absentInput());
+                for (const ir::Tensor* t : layer->outputs)
+                    layerCorners[k].outputs[c].push_back(cornerShapes[k][c].at(t));
+            }
+        corners.push_back(std::move(layerCorners));
         for (const ir::Tensor* t : layer->inputs)
         {
             pl.inputs.push_back(t ? addTensor(t) : plan::kNoTensor);
-            ins.push_back(t ? shapes.at(t) : ir::TensorDesc{});
             if (t)
                 for (size_t i = 0; i < layer->inputs.size(); ++i)
                     if (layer->inputs[i] == t && layer->params->isShapeInput(static_cast<int32_t>(i)))
                         plan.tensors[static_cast<size_t>(tensorIndex.at(t))].isShapeTensor = true;
         }
-        std::vector<ir::TensorDesc> outs;
         for (const ir::Tensor* t : layer->outputs)
-        {
             pl.outputs.push_back(addTensor(t));
-            outs.push_back(shapes.count(t) ? shapes.at(t) : ir::TensorDesc{});
-        }
-        // Tactic choice: the first supported tactic that fits the workspace limit. (Timed
-        // selection among several tactics arrives with the tactic catalogue.)
-        const kernels::Tactic* chosen = nullptr;
-        std::string reasons;
-        uint64_t smallestWorkspace = UINT64_MAX;
-        for (const kernels::Tactic* t : kernels::cpuTactics(layer->kind()))
-        {
-            Status s = t->supports(*pl.params, ins, outs);
-            if (!s)
-            {
-                reasons += "\n  " + t->name() + ": " + s.message();
-                continue;
-            }
-            const uint64_t ws = t->workspaceSize(*pl.params, ins, outs);
-            smallestWorkspace = std::min(smallestWorkspace, ws);
-            if (ws > options.maxWorkspaceSize)
-            {
-                reasons += "\n  " + t->name() + ": needs " + std::to_string(ws) + " bytes of workspace";
-                continue;
-            }
-            chosen = t;
-            pl.workspaceSize = ws;
-            break;
-        }
-        if (!chosen)
-            return unsupported("layer '" + layer->name + "' (" + ir::layerKindName(layer->kind()) + "): no implementation fits"
-                + (smallestWorkspace != UINT64_MAX ? " (the smallest needs a workspace of " + std::to_string(smallestWorkspace)
-                          + " bytes; raise setMaxWorkspaceSize)" : "") + reasons);
-        pl.tactic = chosen->name();
-        reporter.verbose("layer '" + layer->name + "': tactic " + chosen->name());
-        plan.maxWorkspaceSize = std::max<uint64_t>(plan.maxWorkspaceSize, pl.workspaceSize);
         plan.layers.push_back(std::move(pl));
     }
 
@@ -299,12 +286,6 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
         pp.opt = p.opt;
         pp.max = p.max;
         plan.profiles.push_back(std::move(pp));
-    }
-    {
-        std::vector<bool> isBinding(plan.tensors.size(), false);
-        for (const auto& io : plan.io)
-            isBinding[static_cast<size_t>(io.tensor)] = true;
-        KILN_RETURN_IF_ERROR(planMemory(plan, isBinding));
     }
 
     // Weights.
@@ -320,6 +301,24 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
     for (auto& pl : plan.layers)
         pl.params->visitWeights(copy);
     KILN_RETURN_IF_ERROR(copy.status());
+
+    // Tactics, chosen with the engine's weights in place (tactics may pack them while timing).
+    TimingCache localCache;
+    TimingCache& cache = options.timingCache ? *options.timingCache : localCache;
+    SelectionStats stats;
+    KILN_RETURN_IF_ERROR(selectTactics(plan, corners, options, cache, reporter, stats));
+    if (statsOut)
+        *statsOut = stats;
+    reporter.verbose("tactic selection: " + std::to_string(stats.timedSignatures) + " layer signatures timed, "
+        + std::to_string(stats.cacheHits) + " taken from the timing cache, " + std::to_string(stats.tacticRuns) + " tactic runs");
+
+    {
+        std::vector<bool> isBinding(plan.tensors.size(), false);
+        for (const auto& io : plan.io)
+            isBinding[static_cast<size_t>(io.tensor)] = true;
+        KILN_RETURN_IF_ERROR(planMemory(plan, isBinding));
+    }
+
     return result;
 }
 

@@ -3,6 +3,7 @@
 
 #include "common/reporter.h"
 #include "ir/graph.h"
+#include "builder/timing_cache.h"
 #include "optimizer/optimizer.h"
 #include "serialize/engine_plan.h"
 
@@ -33,10 +34,20 @@ struct BuildOptions
     int32_t minTimingIterations{1};
     int32_t avgTimingIterations{8};
     optimizer::OptimizerOptions optimizer;
+    //! The application's selector (not owned), or nullptr for the default selection.
+    nvinfer1::IAlgorithmSelector* algorithmSelector{nullptr};
+    //! kVERBOSE keeps every candidate's time and workspace in the engine (for inspection).
+    nvinfer1::ProfilingVerbosity profilingVerbosity{nvinfer1::ProfilingVerbosity::kDEFAULT};
+    //! The application's timing cache (not owned; read and updated), or nullptr for a cache local
+    //! to this build.
+    TimingCache* timingCache{nullptr};
 };
 
+struct SelectionStats;
+
 //! Builds an engine plan; errors name the layer, tensor or profile at fault.
+//! \p stats (optional) receives what tactic selection did.
 Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, const BuildOptions& options,
-    const backends::Allocator& allocator, const Reporter& reporter);
+    const backends::Allocator& allocator, const Reporter& reporter, SelectionStats* stats = nullptr);
 
 } // namespace kiln::builder

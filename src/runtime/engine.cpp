@@ -23,17 +23,26 @@ Expected<std::shared_ptr<Engine>> Engine::create(std::unique_ptr<plan::EnginePla
 {
     std::shared_ptr<Engine> engine(new Engine());
     engine->mAllocator = allocator;
-    for (const auto& layer : plan->layers)
-    {
-        const kernels::Tactic* t = kernels::findTactic(layer.tactic);
-        if (!t)
-            return unsupported("layer '" + layer.name + "': unknown tactic '" + layer.tactic + "'");
-        if (t->kind() != layer.params->kind())
-            return invalidArgument("layer '" + layer.name + "': tactic '" + layer.tactic + "' is for another layer kind");
-        engine->mTactics.push_back(t);
-    }
     if (plan->profiles.empty())
         return invalidArgument("the engine has no optimization profile");
+    const size_t nbProfiles = plan->profiles.size();
+    engine->mTactics.assign(nbProfiles, {});
+    for (const auto& layer : plan->layers)
+    {
+        if (!layer.profileTactics.empty() && layer.profileTactics.size() != nbProfiles)
+            return invalidArgument("layer '" + layer.name + "' names tactics for " + std::to_string(layer.profileTactics.size())
+                + " optimization profiles, the engine has " + std::to_string(nbProfiles));
+        for (size_t p = 0; p < nbProfiles; ++p)
+        {
+            const std::string& name = layer.tacticFor(static_cast<int32_t>(p));
+            const kernels::Tactic* t = kernels::findTactic(name);
+            if (!t)
+                return unsupported("layer '" + layer.name + "': unknown tactic '" + name + "'");
+            if (t->kind() != layer.params->kind())
+                return invalidArgument("layer '" + layer.name + "': tactic '" + name + "' is for another layer kind");
+            engine->mTactics[p].push_back(t);
+        }
+    }
     KILN_RETURN_IF_ERROR(backends::cpuDevice().checkCompatible(plan->device));
     engine->mPlan = std::move(plan);
     // Validate every profile corner once, so a plan that cannot run is refused here.
@@ -52,15 +61,27 @@ Expected<std::shared_ptr<Engine>> Engine::create(std::unique_ptr<plan::EnginePla
             KILN_RETURN_IF_ERROR((*ctx)->resolveShapes());
         }
     }
-    // Only a plan that passed validation reaches the tactics' prepare().
+    // Only a plan that passed validation reaches the tactics' prepare(); a tactic shared by several
+    // profiles is prepared once.
     const plan::EnginePlan& valid = *engine->mPlan;
+    engine->mPrepared.assign(nbProfiles, std::vector<std::shared_ptr<const kernels::TacticState>>(valid.layers.size()));
     for (size_t l = 0; l < valid.layers.size(); ++l)
-    {
-        auto prepared = engine->mTactics[l]->prepare(*valid.layers[l].params, allocator);
-        if (!prepared)
-            return prepared.status().withContext("layer '" + valid.layers[l].name + "' (tactic " + valid.layers[l].tactic + ")");
-        engine->mPrepared.push_back(std::move(prepared.value()));
-    }
+        for (size_t p = 0; p < nbProfiles; ++p)
+        {
+            const kernels::Tactic* t = engine->mTactics[p][l];
+            size_t same = 0;
+            while (same < p && engine->mTactics[same][l] != t)
+                ++same;
+            if (same < p)
+            {
+                engine->mPrepared[p][l] = engine->mPrepared[same][l];
+                continue;
+            }
+            auto prepared = t->prepare(*valid.layers[l].params, allocator);
+            if (!prepared)
+                return prepared.status().withContext("layer '" + valid.layers[l].name + "' (tactic " + t->name() + ")");
+            engine->mPrepared[p][l] = std::move(prepared.value());
+        }
     return engine;
 }
 
@@ -268,15 +289,16 @@ Status ExecutionContext::bindTactics()
     {
         const auto& layer = plan.layers[l];
         kernels::KernelArgs& a = mArgs[l];
-        a.prepared = mEngine->prepared(l);
+        a.prepared = mEngine->prepared(mProfile, l);
         std::vector<ir::TensorDesc> ins, outs;
         for (const kernels::TensorBuffer& b : a.inputs)
             ins.push_back(ir::TensorDesc{b.type, b.dims, std::nullopt});
         for (const kernels::TensorBuffer& b : a.outputs)
             outs.push_back(ir::TensorDesc{b.type, b.dims, std::nullopt});
-        auto bound = mEngine->tactic(l).bind(*layer.params, a.prepared, ins, outs);
+        const kernels::Tactic& tactic = mEngine->tactic(mProfile, l);
+        auto bound = tactic.bind(*layer.params, a.prepared, ins, outs);
         if (!bound)
-            return bound.status().withContext("layer '" + layer.name + "' (tactic " + layer.tactic + ")");
+            return bound.status().withContext("layer '" + layer.name + "' (tactic " + tactic.name() + ")");
         mBound[l] = std::move(bound.value());
         a.bound = mBound[l].get();
     }
@@ -336,7 +358,7 @@ Status ExecutionContext::enqueue(void* const* ioBuffers, int32_t batch, backends
             a.outputs[o].data = tensorData[static_cast<size_t>(layer.outputs[o])];
         a.workspace = workspace;
         backends::Timer timer;
-        Status s = mEngine->tactic(l).run(a);
+        Status s = mEngine->tactic(mProfile, l).run(a);
         if (!s)
             return s.withContext("layer '" + layer.name + "'");
         if (profiler)

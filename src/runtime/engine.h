@@ -25,15 +25,19 @@ public:
 
     const plan::EnginePlan& plan() const { return *mPlan; }
     const backends::Allocator& allocator() const { return mAllocator; }
-    const kernels::Tactic& tactic(size_t layer) const { return *mTactics[layer]; }
-    //! What the layer's tactic prepared (packed weights), or nullptr.
-    const kernels::TacticState* prepared(size_t layer) const { return mPrepared[layer].get(); }
+    //! The tactic that runs \p layer in optimization profile \p profile.
+    const kernels::Tactic& tactic(int32_t profile, size_t layer) const { return *mTactics[static_cast<size_t>(profile)][layer]; }
+    //! What that tactic prepared (packed weights), or nullptr.
+    const kernels::TacticState* prepared(int32_t profile, size_t layer) const
+    {
+        return mPrepared[static_cast<size_t>(profile)][layer].get();
+    }
 
 private:
     Engine() = default;
     std::unique_ptr<plan::EnginePlan> mPlan;
-    std::vector<const kernels::Tactic*> mTactics;
-    std::vector<std::shared_ptr<const kernels::TacticState>> mPrepared;
+    std::vector<std::vector<const kernels::Tactic*>> mTactics;                       //!< [profile][layer]
+    std::vector<std::vector<std::shared_ptr<const kernels::TacticState>>> mPrepared; //!< [profile][layer]
     backends::Allocator mAllocator;
 };
 

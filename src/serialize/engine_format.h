@@ -40,7 +40,11 @@
 //                  size), maxBytes i64 (>= 0), isShapeTensor bool
 // "layers" (LAYR), in execution order
 //   list<layer>:   name str, kind i32 (ir::LayerKind), tactic str (non-empty), workspaceSize u64
-//                  (<= maxWorkspaceSize), list<str> sourceLayers, list<i32> inputs (kNoTensor or a
+//                  (<= maxWorkspaceSize), list<str> sourceLayers,
+//                  list<str> profileTactics (empty, or one tactic per profile when they differ),
+//                  list<candidate>: profile i32, tactic str, ms f32 (-1: not timed), workspace u64
+//                               (every candidate the builder considered; verbose builds only),
+//                  list<i32> inputs (kNoTensor or a
 //                  tensor index; count within the kind's minInputs..maxInputs, required ones
 //                  present, each written by a binding or an earlier layer), list<i32> outputs
 //                  (nbOutputs of them, none written before),
@@ -60,7 +64,8 @@
 // An empty slot (count 0) has offset 0 and is read back as values == nullptr.
 //
 // Compatibility: ir::LayerKind values, the field order of each kind and the section payloads are
-// part of format version 1. Appending kinds or fields changes what a file means, which the exact
+// part of format version 2 (version 2 added per-profile tactics and candidate records). Appending
+// kinds or fields changes what a file means, which the exact
 // Kiln version check covers; a change that must read older files bumps kEngineFormatVersion.
 #pragma once
 
@@ -77,7 +82,7 @@ namespace kiln::serialize
 {
 
 constexpr char kEngineMagic[8] = {'K', 'I', 'L', 'N', 'E', 'N', 'G', '\0'};
-constexpr uint32_t kEngineFormatVersion = 1;
+constexpr uint32_t kEngineFormatVersion = 2;
 
 //! A tag whose four little-endian bytes spell \p code.
 constexpr uint32_t fourCC(const char (&code)[5])

@@ -27,15 +27,33 @@ struct PlanTensor
     bool isShapeTensor{false};
 };
 
+//! One candidate tactic the builder considered for a layer (kept with ProfilingVerbosity::kVERBOSE).
+struct PlanCandidate
+{
+    int32_t profile{0};
+    std::string tactic;
+    float ms{0.f};            //!< measured time at the profile's opt dims; -1 when not timed
+    uint64_t workspace{0};    //!< bytes at the profile's max dims
+};
+
 struct PlanLayer
 {
     std::string name;
     std::unique_ptr<ir::LayerParams> params;
     std::vector<int32_t> inputs;  //!< tensor indices; kNoTensor for an absent optional input
     std::vector<int32_t> outputs; //!< tensor indices
-    std::string tactic;           //!< tactic name, e.g. "convolution.cpu.reference"
-    uint64_t workspaceSize{0};
+    std::string tactic;           //!< tactic name of profile 0, e.g. "convolution.cpu.reference"
+    //! With several profiles whose choices differ: the tactic of every profile (else empty).
+    std::vector<std::string> profileTactics;
+    uint64_t workspaceSize{0};    //!< the largest over the profiles' chosen tactics
     std::vector<std::string> sourceLayers; //!< network layers this engine layer implements
+    std::vector<PlanCandidate> candidates; //!< every candidate per profile (verbose builds only)
+
+    //! The tactic that runs this layer in \p profile.
+    const std::string& tacticFor(int32_t profile) const
+    {
+        return profileTactics.empty() ? tactic : profileTactics[static_cast<size_t>(profile)];
+    }
 };
 
 //! One network input or output.

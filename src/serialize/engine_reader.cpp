@@ -322,6 +322,19 @@ void readLayer(ByteReader& r, uint32_t index, EnginePlan& plan, std::vector<bool
     const uint32_t nbSources = r.count(4);
     for (uint32_t i = 0; i < nbSources && r.ok(); ++i)
         layer.sourceLayers.push_back(r.str());
+    const uint32_t nbProfileTactics = r.count(4);
+    for (uint32_t i = 0; i < nbProfileTactics && r.ok(); ++i)
+        layer.profileTactics.push_back(r.str());
+    const uint32_t nbCandidates = r.count(20);
+    for (uint32_t i = 0; i < nbCandidates && r.ok(); ++i)
+    {
+        plan::PlanCandidate c;
+        c.profile = r.i32();
+        c.tactic = r.str();
+        c.ms = r.f32();
+        c.workspace = r.u64();
+        layer.candidates.push_back(std::move(c));
+    }
     readIndices(r, layer.inputs);
     readIndices(r, layer.outputs);
     if (!r.ok())
@@ -336,6 +349,16 @@ void readLayer(ByteReader& r, uint32_t index, EnginePlan& plan, std::vector<bool
         + ir::layerKindName(static_cast<ir::LayerKind>(kind)) + ")";
     if (layer.tactic.empty())
         return r.fail(who + ": no tactic");
+    if (!layer.profileTactics.empty() && layer.profileTactics.size() != plan.profiles.size())
+        return r.fail(who + ": tactics for " + to_string(layer.profileTactics.size()) + " profiles, the engine has "
+            + to_string(plan.profiles.size()));
+    for (const auto& t : layer.profileTactics)
+        if (t.empty())
+            return r.fail(who + ": an empty per-profile tactic name");
+    for (const auto& c : layer.candidates)
+        if (c.profile < 0 || static_cast<size_t>(c.profile) >= plan.profiles.size() || c.tactic.empty())
+            return r.fail(who + ": a candidate tactic record names profile " + to_string(c.profile)
+                + " or has no tactic name");
     if (layer.workspaceSize > plan.maxWorkspaceSize)
         return r.fail(who + ": workspace of " + to_string(layer.workspaceSize) + " bytes exceeds the engine's "
             + to_string(plan.maxWorkspaceSize));

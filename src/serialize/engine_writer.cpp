@@ -178,6 +178,17 @@ void writeLayers(ByteWriter& w, const plan::EnginePlan& plan, const WeightsLayou
         w.u32(static_cast<uint32_t>(layer.sourceLayers.size()));
         for (const auto& source : layer.sourceLayers)
             w.str(source);
+        w.u32(static_cast<uint32_t>(layer.profileTactics.size()));
+        for (const auto& tactic : layer.profileTactics)
+            w.str(tactic);
+        w.u32(static_cast<uint32_t>(layer.candidates.size()));
+        for (const auto& c : layer.candidates)
+        {
+            w.i32(c.profile);
+            w.str(c.tactic);
+            w.f32(c.ms);
+            w.u64(c.workspace);
+        }
         writeIndices(w, layer.inputs);
         writeIndices(w, layer.outputs);
 

@@ -115,9 +115,9 @@ TEST(EngineFormat, ForeignVersionsAndDevicesAreNamed)
 
     bad = bytes;
     bad[8] = 3;
-    EXPECT_EQ(readError(bad), "engine format version 3, this Kiln reads version 1");
+    EXPECT_EQ(readError(bad), "engine format version 3, this Kiln reads version 2");
     reseal(bad);
-    EXPECT_EQ(readError(bad), "engine format version 3, this Kiln reads version 1");
+    EXPECT_EQ(readError(bad), "engine format version 3, this Kiln reads version 2");
 
     // Another Kiln version of the same length, checksums recomputed.
     bad = bytes;

@@ -92,13 +92,32 @@ struct Builder
         add->setName((name + ".add").c_str());
         return relu(add->getOutput(0), name + ".relu2");
     }
+
+    //! ResNet v1.5 bottleneck: 1×1 (width) → 3×3/stride (width) → 1×1 (4·width) + shortcut.
+    ITensor* bottleneck(ITensor* in, int32_t cin, int32_t width, int32_t stride, const std::string& name)
+    {
+        const int32_t cout = 4 * width;
+        ITensor* x = relu(batchNorm(conv(in, cin, width, 1, 1, 0, name + ".conv1"), width, name + ".bn1"), name + ".relu1");
+        x = relu(batchNorm(conv(x, width, width, 3, stride, 1, name + ".conv2"), width, name + ".bn2"), name + ".relu2");
+        x = batchNorm(conv(x, width, cout, 1, 1, 0, name + ".conv3"), cout, name + ".bn3");
+        ITensor* shortcut = in;
+        if (stride != 1 || cin != cout)
+            shortcut = batchNorm(conv(in, cin, cout, 1, stride, 0, name + ".down"), cout, name + ".down_bn");
+        if (!x || !shortcut)
+            return nullptr;
+        IElementWiseLayer* add = net.addElementWise(*x, *shortcut, ElementWiseOperation::kSUM);
+        if (!check(add, name + ".add"))
+            return nullptr;
+        add->setName((name + ".add").c_str());
+        return relu(add->getOutput(0), name + ".relu3");
+    }
 };
 
 } // namespace
 
 const std::vector<std::string>& zooNames()
 {
-    static const std::vector<std::string> names{"lenet", "resnet18"};
+    static const std::vector<std::string> names{"lenet", "resnet18", "resnet50"};
     return names;
 }
 
@@ -195,6 +214,18 @@ bool buildLeNet(INetworkDefinition& net, const WtsMap* wts, WeightStore& store, 
 
 bool buildResNet18(INetworkDefinition& net, WeightStore& store, const ZooOptions& options, std::string& error)
 {
+    return buildResNet(net, store, options, 18, error);
+}
+
+bool buildResNet50(INetworkDefinition& net, WeightStore& store, const ZooOptions& options, std::string& error)
+{
+    return buildResNet(net, store, options, 50, error);
+}
+
+bool buildResNet(INetworkDefinition& net, WeightStore& store, const ZooOptions& options, int32_t depth, std::string& error)
+{
+    if (depth != 18 && depth != 50)
+        return error = "ResNet depth " + std::to_string(depth) + ": the zoo has 18 and 50", false;
     Builder b{net, store, std::mt19937(options.seed), error};
     const int32_t s = options.inputSize;
     ITensor* input = options.explicitBatch ? net.addInput("input", DataType::kFLOAT, Dims4{-1, 3, s, s})
@@ -212,13 +243,25 @@ bool buildResNet18(INetworkDefinition& net, WeightStore& store, const ZooOptions
     pool->setName("maxpool");
     x = pool->getOutput(0);
     const int32_t widths[4] = {64, 128, 256, 512};
+    const int32_t blocks18[4] = {2, 2, 2, 2};
+    const int32_t blocks50[4] = {3, 4, 6, 3};
+    const int32_t* blocks = depth == 50 ? blocks50 : blocks18;
     int32_t cin = 64;
     for (int32_t stage = 0; stage < 4; ++stage)
-        for (int32_t block = 0; block < 2; ++block)
+        for (int32_t block = 0; block < blocks[stage]; ++block)
         {
             const int32_t stride = (stage > 0 && block == 0) ? 2 : 1;
-            x = b.basicBlock(x, cin, widths[stage], stride, "layer" + std::to_string(stage + 1) + "." + std::to_string(block));
-            cin = widths[stage];
+            const std::string name = "layer" + std::to_string(stage + 1) + "." + std::to_string(block);
+            if (depth == 50)
+            {
+                x = b.bottleneck(x, cin, widths[stage], stride, name);
+                cin = 4 * widths[stage];
+            }
+            else
+            {
+                x = b.basicBlock(x, cin, widths[stage], stride, name);
+                cin = widths[stage];
+            }
             if (!x)
                 return false;
         }
@@ -230,7 +273,7 @@ bool buildResNet18(INetworkDefinition& net, WeightStore& store, const ZooOptions
     if (!b.check(gap, "avgpool"))
         return false;
     gap->setName("avgpool");
-    Weights fcw = store.add(randomValues(b.rng, int64_t(options.numClasses) * 512, std::sqrt(1.f / 512)));
+    Weights fcw = store.add(randomValues(b.rng, int64_t(options.numClasses) * cin, std::sqrt(1.f / static_cast<float>(cin))));
     Weights fcb = store.add(randomValues(b.rng, options.numClasses, 0.01f));
     IFullyConnectedLayer* fc = net.addFullyConnected(*gap->getOutput(0), options.numClasses, fcw, fcb);
     if (!b.check(fc, "fc"))

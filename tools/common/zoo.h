@@ -48,7 +48,14 @@ bool buildLeNet(nvinfer1::INetworkDefinition& network, const WtsMap* wts, Weight
 //! 3 x inputSize x inputSize, output "prob".
 bool buildResNet18(nvinfer1::INetworkDefinition& network, WeightStore& store, const ZooOptions& options, std::string& error);
 
-//! Names of the zoo networks: "lenet", "resnet18".
+//! ResNet-50 (v1.5 bottlenecks, 3-4-6-3 blocks, widths 64..512 ×4, batch norm as channel scales)
+//! with seeded random weights; same input and output as buildResNet18. 25.6 M weights.
+bool buildResNet50(nvinfer1::INetworkDefinition& network, WeightStore& store, const ZooOptions& options, std::string& error);
+//! buildResNet18 / buildResNet50 by depth (18 or 50).
+bool buildResNet(nvinfer1::INetworkDefinition& network, WeightStore& store, const ZooOptions& options, int32_t depth,
+    std::string& error);
+
+//! Names of the zoo networks: "lenet", "resnet18", "resnet50".
 const std::vector<std::string>& zooNames();
 
 } // namespace kiln::tools

@@ -14,7 +14,8 @@ const std::vector<std::string>& buildOptionNames()
 {
     static const std::vector<std::string> names{"zoo", "weights", "implicit", "batch", "input-size", "classes", "seed",
         "workspace", "fp16", "int8", "verbose", "name", "onnx", "shapes", "minShapes", "optShapes", "maxShapes", "deploy", "model", "output", "uff", "uffInput", "uffNHWC",
-        "halfWeights"};
+        "halfWeights", "timingCache", "ignoreTimingCacheMismatch", "noTimingCache", "profilingVerbosity", "minTiming",
+        "avgTiming", "tactics"};
     return names;
 }
 
@@ -26,9 +27,6 @@ namespace
 nvinfer1::ICudaEngine* buildFromOnnx(const Args& args, nvinfer1::ILogger& logger, double& buildMs, std::string& error)
 {
     const std::string path = args.get("onnx");
-    const int64_t workspaceMiB = args.getInt("workspace", 1024, error);
-    if (!error.empty())
-        return nullptr;
     Ptr<nvinfer1::IBuilder> builder(nvinfer1::createInferBuilder(logger));
     if (!builder)
         return error = "could not create the builder", nullptr;
@@ -83,13 +81,8 @@ nvinfer1::ICudaEngine* buildFromOnnx(const Args& args, nvinfer1::ILogger& logger
         config->addOptimizationProfile(profile);
     std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
     network->setName(args.get("name", name).c_str());
-    config->setMaxWorkspaceSize(static_cast<size_t>(workspaceMiB) << 20);
-    if (args.has("fp16"))
-        config->setFlag(nvinfer1::BuilderFlag::kFP16);
-    nvinfer1::ICudaEngine* engine = builder->buildEngineWithConfig(*network, *config);
+    nvinfer1::ICudaEngine* engine = buildWithOptions(args, *builder, *network, *config, error);
     buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (!engine)
-        error = "the build failed (see the errors above)";
     return engine;
 }
 
@@ -106,7 +99,7 @@ nvinfer1::ICudaEngine* buildFromArgs(const Args& args, nvinfer1::ILogger& logger
     const std::string zoo = args.get("zoo");
     if (zoo.empty())
     {
-        error = "no network: give --onnx model.onnx, --deploy f.prototxt, --uff f.uff or --zoo lenet|resnet18";
+        error = "no network: give --onnx model.onnx, --deploy f.prototxt, --uff f.uff or --zoo lenet|resnet18|resnet50";
         return nullptr;
     }
     tools::ZooOptions opt;
@@ -115,12 +108,11 @@ nvinfer1::ICudaEngine* buildFromArgs(const Args& args, nvinfer1::ILogger& logger
     opt.inputSize = static_cast<int32_t>(args.getInt("input-size", 224, error));
     opt.numClasses = static_cast<int32_t>(args.getInt("classes", 1000, error));
     opt.seed = static_cast<uint32_t>(args.getInt("seed", 1, error));
-    const int64_t workspaceMiB = args.getInt("workspace", 1024, error);
     if (!error.empty())
         return nullptr;
-    if (opt.maxBatch < 1 || opt.inputSize < 32 || opt.numClasses < 1 || workspaceMiB < 0)
+    if (opt.maxBatch < 1 || opt.inputSize < 32 || opt.numClasses < 1)
     {
-        error = "--batch and --classes must be positive, --input-size at least 32, --workspace not negative";
+        error = "--batch and --classes must be positive, --input-size at least 32";
         return nullptr;
     }
     Ptr<nvinfer1::IBuilder> builder(nvinfer1::createInferBuilder(logger));
@@ -138,24 +130,19 @@ nvinfer1::ICudaEngine* buildFromArgs(const Args& args, nvinfer1::ILogger& logger
         if (!tools::buildLeNet(*network, args.has("weights") ? &wts : nullptr, store, opt, error))
             return nullptr;
     }
-    else if (zoo == "resnet18")
+    else if (zoo == "resnet18" || zoo == "resnet50")
     {
         if (args.has("weights"))
-            return error = "--weights: the resnet18 zoo network uses seeded random weights", nullptr;
-        if (!tools::buildResNet18(*network, store, opt, error))
+            return error = "--weights: the " + zoo + " zoo network uses seeded random weights", nullptr;
+        if (!tools::buildResNet(*network, store, opt, zoo == "resnet50" ? 50 : 18, error))
             return nullptr;
     }
     else
-        return error = "unknown zoo network '" + zoo + "' (known: lenet, resnet18)", nullptr;
+        return error = "unknown zoo network '" + zoo + "' (known: lenet, resnet18, resnet50)", nullptr;
     if (args.has("name"))
         network->setName(args.get("name").c_str());
     else
         network->setName(zoo.c_str());
-    config->setMaxWorkspaceSize(static_cast<size_t>(workspaceMiB) << 20);
-    if (args.has("fp16"))
-        config->setFlag(nvinfer1::BuilderFlag::kFP16);
-    if (args.has("int8"))
-        config->setFlag(nvinfer1::BuilderFlag::kINT8);
     if (opt.explicitBatch)
     {
         nvinfer1::IOptimizationProfile* profile = builder->createOptimizationProfile();
@@ -171,10 +158,8 @@ nvinfer1::ICudaEngine* buildFromArgs(const Args& args, nvinfer1::ILogger& logger
     else
         builder->setMaxBatchSize(opt.maxBatch);
     const auto start = std::chrono::steady_clock::now();
-    nvinfer1::ICudaEngine* engine = builder->buildEngineWithConfig(*network, *config);
+    nvinfer1::ICudaEngine* engine = buildWithOptions(args, *builder, *network, *config, error);
     buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (!engine)
-        error = "the build failed (see the errors above)";
     return engine;
 }
 
@@ -196,7 +181,7 @@ int commandBuild(int argc, char** argv)
 {
     Args args;
     std::string error;
-    if (!args.parse(argc, argv, 2, {"implicit", "fp16", "int8", "verbose", "uffNHWC", "halfWeights"}, error))
+    if (!args.parse(argc, argv, 2, {"implicit", "fp16", "int8", "verbose", "uffNHWC", "halfWeights", "noTimingCache", "ignoreTimingCacheMismatch"}, error))
     {
         std::fprintf(stderr, "kiln build: %s\n", error.c_str());
         return 2;

@@ -95,6 +95,11 @@ nvinfer1::ICudaEngine* buildFromArgs(const Args& args, nvinfer1::ILogger& logger
 //! Loads --loadEngine or builds from the zoo.
 nvinfer1::ICudaEngine* engineFromArgs(const Args& args, nvinfer1::ILogger& logger, nvinfer1::IRuntime& runtime, double& buildMs, std::string& error);
 
+//! Applies the shared build options (--workspace, --fp16, --int8, --minTiming, --avgTiming,
+//! --noTimingCache, --profilingVerbosity, --timingCache [--ignoreTimingCacheMismatch]) to \p config and
+//! builds; the timing cache file is loaded before and saved after a successful build.
+nvinfer1::ICudaEngine* buildWithOptions(const Args& args, nvinfer1::IBuilder& builder, nvinfer1::INetworkDefinition& network,
+    nvinfer1::IBuilderConfig& config, std::string& error);
 //! Options understood by buildFromArgs, for usage text and unknown-option checks.
 const std::vector<std::string>& buildOptionNames();
 

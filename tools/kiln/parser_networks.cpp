@@ -38,27 +38,19 @@ std::vector<std::string> outputNames(const Args& args)
 nvinfer1::ICudaEngine* finish(nvinfer1::IBuilder& builder, nvinfer1::INetworkDefinition& network, const Args& args,
     const std::string& defaultName, std::chrono::steady_clock::time_point start, double& buildMs, std::string& error)
 {
-    const int64_t workspaceMiB = args.getInt("workspace", 1024, error);
     const int64_t batch = args.getInt("batch", 1, error);
     if (!error.empty())
         return nullptr;
-    if (batch < 1 || workspaceMiB < 0)
-        return error = "--batch must be positive and --workspace not negative", nullptr;
+    if (batch < 1)
+        return error = "--batch must be positive", nullptr;
     Ptr<nvinfer1::IBuilderConfig> config(builder.createBuilderConfig());
-    config->setMaxWorkspaceSize(static_cast<size_t>(workspaceMiB) << 20);
-    if (args.has("fp16"))
-        config->setFlag(nvinfer1::BuilderFlag::kFP16);
-    if (args.has("int8"))
-        config->setFlag(nvinfer1::BuilderFlag::kINT8);
     if (network.hasImplicitBatchDimension())
         builder.setMaxBatchSize(static_cast<int32_t>(batch));
     else if (batch != 1)
         return error = "--batch applies to implicit-batch networks (add --implicit for Caffe)", nullptr;
     network.setName(args.get("name", defaultName).c_str());
-    nvinfer1::ICudaEngine* engine = builder.buildEngineWithConfig(network, *config);
+    nvinfer1::ICudaEngine* engine = buildWithOptions(args, builder, network, *config, error);
     buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (!engine)
-        error = "the build failed (see the errors above)";
     return engine;
 }
 

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""What timed tactic selection costs and buys, measured in one run with the kiln tool.
+
+1. Build time of a ResNet-50-sized network (the kiln zoo's resnet50: 224x224, 25.6 M weights, batch
+   norm as channel scales) with a cold timing cache (empty file) and with the warm cache the cold build
+   saved. Reports each median over --builds builds and the ratio cold/warm (target: >= 5).
+2. Run time of the timed engine vs a reference-only engine of the same network (--tactics reference),
+   both with `kiln bench` (median of --iterations runs after --warmup runs). Reports the ratio
+   reference/timed (above 1: the timed engine is faster).
+3. The per-layer tactic table of the timed engine (`kiln inspect` of a --profilingVerbosity detailed
+   build) with --table.
+
+    bench/builder_bench.py --kiln build/tools/kiln/kiln [--zoo resnet50] [--builds 3] [--iterations 5] [--table]
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+
+def run(cmd, env=None):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+
+
+def build_ms(out):
+    return float(re.search(r"in ([0-9.]+) ms", out).group(1))
+
+
+def bench_median(kiln, engine, iterations, warmup):
+    out = run([kiln, "bench", "--loadEngine", engine, "--iterations", str(iterations), "--warmup", str(warmup), "--no-profile"])
+    return float(re.search(r"median ([0-9.]+)", out).group(1))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--kiln", required=True)
+    p.add_argument("--zoo", default="resnet50")
+    p.add_argument("--builds", type=int, default=3)
+    p.add_argument("--iterations", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--table", action="store_true", help="print the timed engine's per-layer tactic table")
+    a = p.parse_args()
+    threads = os.environ.get("KILN_NUM_THREADS", str(os.cpu_count()))
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = os.path.join(tmp, "cache.bin")
+        timed = os.path.join(tmp, "timed.engine")
+        reference = os.path.join(tmp, "reference.engine")
+        base = [a.kiln, "build", "--zoo", a.zoo]
+        cold, warm = [], []
+        for _ in range(a.builds):
+            if os.path.exists(cache):
+                os.remove(cache)
+            cold.append(build_ms(run(base + ["--timingCache", cache])))
+            warm.append(build_ms(run(base + ["--timingCache", cache])))
+        run(base + ["--timingCache", cache, "--profilingVerbosity", "detailed", "--saveEngine", timed])
+        run(base + ["--tactics", "reference", "--saveEngine", reference])
+        t_timed = bench_median(a.kiln, timed, a.iterations, a.warmup)
+        t_ref = bench_median(a.kiln, reference, a.iterations, a.warmup)
+        print(f"{a.zoo}, {threads} threads")
+        print(f"build, cold timing cache: median {statistics.median(cold):9.1f} ms  ({', '.join(f'{x:.0f}' for x in cold)})")
+        print(f"build, warm timing cache: median {statistics.median(warm):9.1f} ms  ({', '.join(f'{x:.0f}' for x in warm)})")
+        print(f"cold / warm: {statistics.median(cold) / statistics.median(warm):.1f}x")
+        print(f"run, timed engine:          median {t_timed:9.2f} ms over {a.iterations} runs")
+        print(f"run, reference-only engine: median {t_ref:9.2f} ms over {a.iterations} runs")
+        print(f"reference / timed: {t_ref / t_timed:.1f}x")
+        if a.table:
+            print(run([a.kiln, "inspect", "--loadEngine", timed]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
