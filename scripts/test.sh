@@ -15,4 +15,6 @@ fi
 scripts/install_deps.sh
 cmake -S . -B "$BUILD" "${ARGS[@]}" -DKILN_DATA_DIR="$(realpath "$DATA")" >/dev/null
 cmake --build "$BUILD" -j"$(nproc)"
+# The optimizer's IR verifier runs after every pass in every test (docs/optimizer.md).
+export KILN_VERIFY_PASSES=${KILN_VERIFY_PASSES:-1}
 ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)"
