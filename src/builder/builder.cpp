@@ -254,7 +254,7 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
         plan::PlanLayer pl;
         pl.name = layer->name;
         pl.params = layer->params->clone();
-        pl.sourceLayers.push_back(layer->name);
+        pl.sourceLayers = layer->sources();
         std::vector<LayerCorners> layerCorners(profiles->size());
         for (size_t k = 0; k < profiles->size(); ++k)
             for (size_t c = 0; c < 3; ++c)

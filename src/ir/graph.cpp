@@ -63,6 +63,7 @@ std::unique_ptr<Graph> Graph::clone(std::unordered_map<const Tensor*, Tensor*>* 
     g->implicitBatch = implicitBatch;
     g->maxBatchSize = maxBatchSize;
     g->name = name;
+    g->mOwnedWeights = mOwnedWeights;
     std::unordered_map<const Tensor*, Tensor*> tmap;
     std::unordered_map<const Layer*, Layer*> lmap;
     for (const auto& t : tensors)
@@ -78,6 +79,7 @@ std::unique_ptr<Graph> Graph::clone(std::unordered_map<const Tensor*, Tensor*>* 
         copy->params = l->params->clone();
         copy->precision = l->precision;
         copy->outputTypes = l->outputTypes;
+        copy->sourceLayers = l->sourceLayers;
         lmap[l.get()] = copy.get();
         g->layers.push_back(std::move(copy));
     }
@@ -170,6 +172,22 @@ void Graph::removeDeadLayers()
         layers.end());
     tensors.erase(std::remove_if(tensors.begin(), tensors.end(), [&](const std::unique_ptr<Tensor>& t) { return !used.count(t.get()); }),
         tensors.end());
+}
+
+WeightsRef Graph::ownWeights(std::vector<float> values)
+{
+    auto block = std::make_shared<const std::vector<float>>(std::move(values));
+    WeightsRef ref{nvinfer1::DataType::kFLOAT, block->empty() ? nullptr : block->data(), static_cast<int64_t>(block->size())};
+    mOwnedWeights.push_back(std::move(block));
+    return ref;
+}
+
+WeightsRef Graph::ownWeights(std::vector<int32_t> values)
+{
+    auto block = std::make_shared<const std::vector<int32_t>>(std::move(values));
+    WeightsRef ref{nvinfer1::DataType::kINT32, block->empty() ? nullptr : block->data(), static_cast<int64_t>(block->size())};
+    mOwnedWeights.push_back(std::move(block));
+    return ref;
 }
 
 Status propagateShapes(const Graph& graph, const std::vector<Layer*>& order, const InputDescFn& inputDesc,

@@ -44,6 +44,19 @@ struct Layer
     std::vector<Tensor*> outputs;
     std::optional<nvinfer1::DataType> precision;
     std::vector<std::optional<nvinfer1::DataType>> outputTypes;
+    //! The network layers this layer implements after optimizer fusions; empty: just itself.
+    std::vector<std::string> sourceLayers;
+
+    //! sourceLayers, or the layer's own name when nothing was fused into it.
+    std::vector<std::string> sources() const { return sourceLayers.empty() ? std::vector<std::string>{name} : sourceLayers; }
+    //! Records that \p other (and everything fused into it) now runs as part of this layer.
+    void absorbSources(const Layer& other)
+    {
+        std::vector<std::string> mine = sources();
+        for (const std::string& s : other.sources())
+            mine.push_back(s);
+        sourceLayers = std::move(mine);
+    }
 
     LayerKind kind() const { return params->kind(); }
 };
@@ -72,6 +85,17 @@ public:
     Expected<std::vector<Layer*>> topologicalOrder() const;
     //! Drops layers no output depends on, and the tensors only they used.
     void removeDeadLayers();
+
+    //! Weights whose memory the graph owns (the optimizer's folded kernels, biases and constants).
+    //! The returned reference stays valid as long as this graph or any clone() of it lives: clones
+    //! share the (immutable) storage. The builder copies every layer's weights into the engine.
+    WeightsRef ownWeights(std::vector<float> values);
+    WeightsRef ownWeights(std::vector<int32_t> values);
+    //! How many owned weights blocks this graph keeps alive (for tests).
+    size_t ownedWeightsCount() const { return mOwnedWeights.size(); }
+
+private:
+    std::vector<std::shared_ptr<const void>> mOwnedWeights;
 };
 
 //! Supplies the descriptor of each network input during shape propagation.

@@ -32,3 +32,4 @@
 #include "layers/fill.h"
 #include "layers/quantize.h"
 #include "layers/dequantize.h"
+#include "layers/pointwise_chain.h"

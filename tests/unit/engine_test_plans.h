@@ -6,6 +6,7 @@
 
 #include "backends/backend.h"
 #include "layers/activation.h"
+#include "layers/pointwise_chain.h"
 #include "serialize/byte_io.h"
 #include "serialize/engine_format.h"
 
@@ -206,6 +207,8 @@ inline std::string readError(const std::vector<uint8_t>& bytes)
 }
 
 //! One layer of every kind, fields filled, weights alternately inside the block and outside it.
+//! Every LayerKind of ir/layer_kinds.def is included, the engine-only ones (PointwiseChain, made by
+//! the optimizer) too; a PointwiseChain gets a real two-step program on top of the filled fields.
 struct AllKindsPlan
 {
     std::unique_ptr<plan::EnginePlan> plan;
@@ -244,6 +247,12 @@ inline AllKindsPlan allKindsPlan()
             }
         };
         layer.params->visitWeights(assign);
+        if (layer.params->kind() == ir::LayerKind::kPointwiseChain)
+        {
+            auto& chain = static_cast<layers::PointwiseChainParams&>(*layer.params);
+            chain.append({layers::PointwiseStepKind::kActivation, 6, 0, 0.25f, -1.5f});
+            chain.append({layers::PointwiseStepKind::kBinaryReversed, 5, 1, 0.f, 0.f});
+        }
         for (int32_t i = 0; i < layer.params->minInputs(); ++i)
             layer.inputs.push_back(0);
         if (layer.params->maxInputs() > layer.params->minInputs())
