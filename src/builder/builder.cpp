@@ -310,7 +310,8 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
     if (statsOut)
         *statsOut = stats;
     reporter.verbose("tactic selection: " + std::to_string(stats.timedSignatures) + " layer signatures timed, "
-        + std::to_string(stats.cacheHits) + " taken from the timing cache, " + std::to_string(stats.tacticRuns) + " tactic runs");
+        + std::to_string(stats.cacheHits) + " taken from the timing cache, " + std::to_string(stats.tacticRuns) + " tactic runs, "
+        + std::to_string(stats.stoppedEarly) + " candidates stopped after their warm-up run");
 
     {
         std::vector<bool> isBinding(plan.tensors.size(), false);

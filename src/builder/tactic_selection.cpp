@@ -256,11 +256,17 @@ public:
         return true;
     }
 
+    //! A candidate whose warm-up run takes this many times the best time so far is not timed further.
+    static constexpr double kEarlyStopFactor = 3.0;
+
     //! Milliseconds per run (the minimum over minTimingIterations of the average of
-    //! avgTimingIterations runs, after one warm-up run), or an error from the tactic.
+    //! avgTimingIterations runs, after one warm-up run), or an error from the tactic. When the
+    //! warm-up run alone takes kEarlyStopFactor × \p bestSoFar or longer, the tactic cannot win:
+    //! its warm-up time is the result and \p stoppedEarly is set.
     Expected<float> time(const kernels::Tactic& tactic, const ir::LayerParams& params, const std::vector<ir::TensorDesc>& ins,
-        const std::vector<ir::TensorDesc>& outs, uint64_t workspace)
+        const std::vector<ir::TensorDesc>& outs, uint64_t workspace, double bestSoFar, bool& stoppedEarly)
     {
+        stoppedEarly = false;
         fillBuffers(ins, outs, workspace);
         const backends::Allocator allocator;
         auto prepared = tactic.prepare(params, allocator);
@@ -280,8 +286,15 @@ public:
             a.inputs.push_back({ins[i].dims.nbDims < 0 ? nullptr : mInputs[i].data(), ins[i].type, ins[i].dims});
         for (size_t o = 0; o < outs.size(); ++o)
             a.outputs.push_back({mOutputs[o].data(), outs[o].type, outs[o].dims});
-        KILN_RETURN_IF_ERROR(tactic.run(a)); // warm-up
+        backends::Timer warmUp;
+        KILN_RETURN_IF_ERROR(tactic.run(a));
         ++mStats.tacticRuns;
+        const double warmUpMs = warmUp.elapsedMs();
+        if (bestSoFar > 0.0 && warmUpMs >= kEarlyStopFactor * bestSoFar)
+        {
+            stoppedEarly = true;
+            return static_cast<float>(warmUpMs);
+        }
         double best = std::numeric_limits<double>::infinity();
         for (int32_t m = 0; m < mMinIterations; ++m)
         {
@@ -480,6 +493,11 @@ Status selectTactics(plan::EnginePlan& plan, const std::vector<std::vector<Layer
                 else
                     ++stats.timedSignatures;
                 std::vector<TacticTiming> measured;
+                double best = 0.0;
+                for (const Candidate& c : candidates)
+                    for (const TacticTiming& t : timings)
+                        if (t.tacticId == c.tactic->id() && (best == 0.0 || t.ms < best))
+                            best = t.ms;
                 for (Candidate& c : candidates)
                 {
                     auto it = std::find_if(timings.begin(), timings.end(),
@@ -490,14 +508,26 @@ Status selectTactics(plan::EnginePlan& plan, const std::vector<std::vector<Layer
                         continue;
                     }
                     const uint64_t ws = c.tactic->workspaceSize(*pl.params, ins, outs);
-                    auto ms = timer.time(*c.tactic, *pl.params, ins, outs, ws);
+                    bool stoppedEarly = false;
+                    auto ms = timer.time(*c.tactic, *pl.params, ins, outs, ws, best, stoppedEarly);
                     if (!ms)
                     {
                         reporter.verbose(where + ": " + c.tactic->name() + " failed while timing: " + ms.status().message());
                         c.ms = std::numeric_limits<float>::infinity();
                     }
                     else
+                    {
                         c.ms = ms.value();
+                        if (best == 0.0 || c.ms < best)
+                            best = c.ms;
+                        if (stoppedEarly)
+                        {
+                            ++stats.stoppedEarly;
+                            reporter.verbose(where + ": " + c.tactic->name() + " stopped early: its warm-up run took "
+                                + formatMs(c.ms) + " ms, more than " + std::to_string(static_cast<int>(TacticTimer::kEarlyStopFactor))
+                                + "x the best time");
+                        }
+                    }
                     measured.push_back(TacticTiming{c.tactic->id(), c.ms, ws});
                 }
                 if (useCache && !measured.empty())

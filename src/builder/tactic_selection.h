@@ -28,6 +28,7 @@ struct SelectionStats
     int32_t timedSignatures{0}; //!< layer signatures measured in this build
     int32_t cacheHits{0};       //!< layer signatures whose times came from the cache
     int32_t tacticRuns{0};      //!< timed runs of tactics (warm-ups included)
+    int32_t stoppedEarly{0};    //!< candidates whose warm-up run alone ruled them out
 };
 
 //! Chooses a tactic per layer and profile: sets PlanLayer::tactic, profileTactics, workspaceSize,
