@@ -13,6 +13,7 @@
     bench/builder_bench.py --kiln build/tools/kiln/kiln [--zoo resnet50] [--builds 3] [--iterations 5] [--table]
 """
 import argparse
+import json
 import os
 import re
 import statistics
@@ -32,6 +33,18 @@ def build_ms(out):
 def bench_median(kiln, engine, iterations, warmup):
     out = run([kiln, "bench", "--loadEngine", engine, "--iterations", str(iterations), "--warmup", str(warmup), "--no-profile"])
     return float(re.search(r"median ([0-9.]+)", out).group(1))
+
+
+def print_table(info):
+    """One row per engine layer: the network layers it covers, the chosen tactic, every candidate."""
+    print(f'{"engine layer":<18} {"covers":<46} {"chosen tactic":<34} candidates (ms, workspace bytes)')
+    for layer in info["Layers"]:
+        covers = ",".join(s.split(".")[-1] if layer["Name"].split(".")[:-1] == s.split(".")[:-1] else s
+                          for s in layer["SourceLayers"])
+        cands = "  ".join(f'{c["TacticName"].split(".cpu.")[1]} {c["TimeMs"]:.3f}/{c["WorkspaceBytes"]}'
+                          if c["TimeMs"] >= 0 else f'{c["TacticName"].split(".cpu.")[1]} -/{c["WorkspaceBytes"]}'
+                          for c in layer["Candidates"])
+        print(f'{layer["Name"]:<18} {covers:<46} {layer["TacticName"]:<34} {cands}')
 
 
 def main():
@@ -67,7 +80,7 @@ def main():
         print(f"run, reference-only engine: median {t_ref:9.2f} ms over {a.iterations} runs")
         print(f"reference / timed: {t_ref / t_timed:.1f}x")
         if a.table:
-            print(run([a.kiln, "inspect", "--loadEngine", timed]))
+            print_table(json.loads(run([a.kiln, "inspect", "--loadEngine", timed, "--json"])))
     return 0
 
 

@@ -8,7 +8,8 @@
 //      node; it checks that each node was recorded, that exactly one offered choice matches, and
 //      that reportAlgorithms reports the recorded choices. Its engine must equal build 1's byte for
 //      byte (the guide's reproducible build);
-//   3. MinimumWorkspaceAlgorithmSelector selects the choice with the smallest workspace.
+//   3. MinimumWorkspaceAlgorithmSelector selects the choice with the smallest workspace; this build
+//      also sets the guide's 2.3.1 flag, BuilderFlag::kDISABLE_TIMING_CACHE.
 // C++11, no RTTI, objects freed with destroy(); built against Kiln's include/ with plain -lnvinfer
 // -lnvparsers. Prints "&&&& PASSED" on success.
 //
@@ -192,8 +193,8 @@ public:
 };
 
 //! Parses the Caffe MNIST network with the mean subtracted in front of layer 0 and builds it with
-//! \p selector; returns the serialized engine (nullptr on failure).
-IHostMemory* build(const std::string& dir, IAlgorithmSelector* selector)
+//! \p selector (and kDISABLE_TIMING_CACHE when asked); returns the serialized engine (nullptr on failure).
+IHostMemory* build(const std::string& dir, IAlgorithmSelector* selector, bool disableTimingCache)
 {
     IBuilder* builder = createInferBuilder(gLogger);
     INetworkDefinition* network = builder->createNetworkV2(0U);
@@ -216,6 +217,8 @@ IHostMemory* build(const std::string& dir, IAlgorithmSelector* selector)
         config->setFlag(BuilderFlag::kGPU_FALLBACK);
         config->setFlag(BuilderFlag::kSTRICT_TYPES);
         config->setAlgorithmSelector(selector);
+        if (disableTimingCache)
+            config->setFlag(BuilderFlag::kDISABLE_TIMING_CACHE);
         ICudaEngine* engine = builder->buildEngineWithConfig(*network, *config);
         if (engine)
         {
@@ -278,11 +281,11 @@ int main(int argc, char** argv)
     const std::string cacheFile = argc > 2 ? argv[2] : "AlgorithmCache.txt";
 
     AlgorithmCacheWriter writer(cacheFile);
-    IHostMemory* first = build(dir, &writer);
+    IHostMemory* first = build(dir, &writer, false);
     AlgorithmCacheReader reader(cacheFile);
-    IHostMemory* second = first ? build(dir, &reader) : nullptr;
+    IHostMemory* second = first ? build(dir, &reader, false) : nullptr;
     MinimumWorkspaceAlgorithmSelector minimum;
-    IHostMemory* third = second ? build(dir, &minimum) : nullptr;
+    IHostMemory* third = second ? build(dir, &minimum, true) : nullptr;
     shutdownProtobufLibrary();
     if (!first || !second || !third)
     {
