@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Kiln needs to build and test on Debian 12: a C++17 compiler, CMake, GoogleTest,
-# Google Benchmark, protobuf and Debian's ONNX packages (libonnx-dev for the parser,
-# libonnx-testdata for the conformance runner), clang (the fuzz target), and the pinned Python
+# Google Benchmark, protobuf, Debian's ONNX packages (libonnx-dev for the parser,
+# libonnx-testdata for the conformance runner), oneDNN (libdnnl-dev, the onednn CPU tactics),
+# clang (the fuzz target), and the pinned Python
 # packages of tests/onnx/models/requirements.txt (onnx, onnxruntime, numpy: tests and benchmarks
 # only). Installs only what is missing; needs root (or sudo) when something is.
 set -euo pipefail
@@ -18,6 +19,7 @@ command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
 [ -f /usr/include/onnx/onnx_pb.h ] || need+=(libonnx-dev)
 [ -d /usr/share/libonnx-testdata/data/node ] || need+=(libonnx-testdata)
+[ -f /usr/include/dnnl.hpp ] || need+=(libdnnl-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   SUDO=""

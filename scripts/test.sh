@@ -17,4 +17,7 @@ cmake -S . -B "$BUILD" "${ARGS[@]}" -DKILN_DATA_DIR="$(realpath "$DATA")" >/dev/
 cmake --build "$BUILD" -j"$(nproc)"
 # The optimizer's IR verifier runs after every pass in every test (docs/optimizer.md).
 export KILN_VERIFY_PASSES=${KILN_VERIFY_PASSES:-1}
+# oneDNN's OpenMP threads sleep between calls instead of spinning against Kiln's pool and the
+# other tests running beside them (README: threads).
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)"

@@ -306,7 +306,7 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
     TimingCache localCache;
     TimingCache& cache = options.timingCache ? *options.timingCache : localCache;
     SelectionStats stats;
-    KILN_RETURN_IF_ERROR(selectTactics(plan, corners, options, cache, reporter, stats));
+    KILN_RETURN_IF_ERROR(selectTactics(plan, corners, options, allocator, cache, reporter, stats));
     if (statsOut)
         *statsOut = stats;
     reporter.verbose("tactic selection: " + std::to_string(stats.timedSignatures) + " layer signatures timed, "

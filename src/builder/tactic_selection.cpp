@@ -238,9 +238,10 @@ struct Candidate
 class TacticTimer
 {
 public:
-    TacticTimer(const BuildOptions& options, SelectionStats& stats)
+    TacticTimer(const BuildOptions& options, const backends::Allocator& allocator, SelectionStats& stats)
         : mMinIterations(std::max(options.minTimingIterations, 1))
         , mAvgIterations(std::max(options.avgTimingIterations, 1))
+        , mAllocator(allocator)
         , mStats(stats)
     {
     }
@@ -268,8 +269,7 @@ public:
     {
         stoppedEarly = false;
         fillBuffers(ins, outs, workspace);
-        const backends::Allocator allocator;
-        auto prepared = tactic.prepare(params, allocator);
+        auto prepared = tactic.prepare(params, mAllocator);
         if (!prepared)
             return prepared.status();
         auto bound = tactic.bind(params, prepared.value().get(), ins, outs);
@@ -329,6 +329,7 @@ private:
 
     int32_t mMinIterations;
     int32_t mAvgIterations;
+    const backends::Allocator& mAllocator;
     SelectionStats& mStats;
     std::vector<std::vector<float>> mInputs, mOutputs;
     std::vector<uint8_t> mWorkspace;
@@ -401,7 +402,8 @@ std::vector<std::string> contextNames(const plan::EnginePlan& plan)
 } // namespace
 
 Status selectTactics(plan::EnginePlan& plan, const std::vector<std::vector<LayerCorners>>& corners,
-    const BuildOptions& options, TimingCache& cache, const Reporter& reporter, SelectionStats& stats)
+    const BuildOptions& options, const backends::Allocator& allocator, TimingCache& cache, const Reporter& reporter,
+    SelectionStats& stats)
 {
     const uint32_t machineFeatures = backends::cpuDevice().fingerprint().features;
     const bool useCache = !hasFlag(options, BuilderFlag::kDISABLE_TIMING_CACHE);
@@ -411,7 +413,7 @@ Status selectTactics(plan::EnginePlan& plan, const std::vector<std::vector<Layer
     nvinfer1::IAlgorithmSelector* selector = options.algorithmSelector;
     const std::vector<std::string> names = contextNames(plan);
     const size_t nbProfiles = plan.profiles.size();
-    TacticTimer timer(options, stats);
+    TacticTimer timer(options, allocator, stats);
     const TacticFilter filter;
     if (filter.active())
         reporter.info("KILN_TACTICS=" + filter.describe() + " restricts the candidate tactics");
@@ -510,6 +512,8 @@ Status selectTactics(plan::EnginePlan& plan, const std::vector<std::vector<Layer
                     const uint64_t ws = c.tactic->workspaceSize(*pl.params, ins, outs);
                     bool stoppedEarly = false;
                     auto ms = timer.time(*c.tactic, *pl.params, ins, outs, ws, best, stoppedEarly);
+                    if (!ms && ms.status().code() == nvinfer1::ErrorCode::kFAILED_ALLOCATION)
+                        return ms.status().withContext(where + ": timing " + c.tactic->name());
                     if (!ms)
                     {
                         reporter.verbose(where + ": " + c.tactic->name() + " failed while timing: " + ms.status().message());

@@ -34,7 +34,10 @@ struct SelectionStats
 //! Chooses a tactic per layer and profile: sets PlanLayer::tactic, profileTactics, workspaceSize,
 //! candidates, and plan.device.features. \p corners is indexed [layer][profile]. \p cache receives the
 //! measurements of signatures it did not hold (unless the options disable the timing cache).
+//! Timing runs take their memory (packed weights) from \p allocator; an allocation failure there
+//! fails the build.
 Status selectTactics(plan::EnginePlan& plan, const std::vector<std::vector<LayerCorners>>& corners,
-    const BuildOptions& options, TimingCache& cache, const Reporter& reporter, SelectionStats& stats);
+    const BuildOptions& options, const backends::Allocator& allocator, TimingCache& cache, const Reporter& reporter,
+    SelectionStats& stats);
 
 } // namespace kiln::builder

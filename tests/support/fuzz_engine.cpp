@@ -133,6 +133,9 @@ void buildAndRun(nvinfer1::IBuilder& builder, nvinfer1::INetworkDefinition& netw
     if (!config)
         return note("parsed; no builder config");
     config->setMaxWorkspaceSize(kWorkspaceBytes);
+    // Every candidate tactic still runs (timing, warm-up), but once: fuzzing wants inputs per second.
+    config->setMinTimingIterations(1);
+    config->setAvgTimingIterations(1);
     if (network.hasImplicitBatchDimension())
         builder.setMaxBatchSize(batch);
     // Dynamic inputs get one small optimization profile (each unknown extent 1 to 2); such engines

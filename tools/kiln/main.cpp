@@ -2,7 +2,9 @@
 #include "cli.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <unistd.h>
 
 namespace
 {
@@ -60,13 +62,27 @@ void usage(FILE* out)
         "  --json                   (inspect) JSON instead of text\n"
         "  --verbose                builder and runtime log at kVERBOSE\n"
         "\n"
-        "threads: KILN_NUM_THREADS (default: all hardware threads)\n");
+        "threads: KILN_NUM_THREADS (default: all hardware threads); oneDNN's OpenMP threads use the\n"
+        "same count. kiln runs with OMP_WAIT_POLICY=passive unless it is set.\n");
+}
+
+//! oneDNN's OpenMP threads spin after each call by default and then compete with Kiln's own pool
+//! for the cores. libgomp reads OMP_WAIT_POLICY when it loads, before main(): so when it is unset,
+//! kiln sets it to passive and starts itself again.
+void passiveOpenMp(char** argv)
+{
+    if (std::getenv("OMP_WAIT_POLICY"))
+        return;
+    setenv("OMP_WAIT_POLICY", "passive", 1);
+    execv("/proc/self/exe", argv);
+    // If that fails, run on with OpenMP's default policy.
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
+    passiveOpenMp(argv);
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help"))
     {
         usage(argc < 2 ? stderr : stdout);
