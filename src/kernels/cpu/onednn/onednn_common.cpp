@@ -2,7 +2,14 @@
 
 #include "backends/cpu/thread_pool.h"
 
-#include <omp.h>
+
+// The two OpenMP runtime calls Kiln makes, from the OpenMP API (the C ABI every OpenMP runtime
+// exports). Declared here rather than through omp.h so any compiler builds this file; the library
+// is libgomp, the runtime Debian's oneDNN is built with.
+extern "C" {
+void omp_set_num_threads(int threads);
+int omp_get_max_threads(void);
+}
 
 #include <algorithm>
 #include <cstring>
