@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <cmath>
+
 namespace kiln::layers
 {
 
@@ -20,6 +22,12 @@ bool isComparisonOp(ElementWiseOperation op)
 {
     return op == ElementWiseOperation::kEQUAL || op == ElementWiseOperation::kGREATER
         || op == ElementWiseOperation::kLESS;
+}
+
+bool isArithmeticOp(ElementWiseOperation op)
+{
+    return !isLogicalOp(op) && !isComparisonOp(op) && static_cast<int32_t>(op) >= 0
+        && static_cast<int32_t>(op) <= static_cast<int32_t>(ElementWiseOperation::kFLOOR_DIV);
 }
 
 int32_t applyIntOp(ElementWiseOperation op, int32_t a, int32_t b)
@@ -68,6 +76,22 @@ Status ElementWiseParams::inferShapes(ir::ShapeContext& ctx) const
         out.values = std::move(values);
     }
     return Status::ok();
+}
+
+float applyBinaryFloat(nvinfer1::ElementWiseOperation op, float a, float b)
+{
+    switch (op)
+    {
+    case nvinfer1::ElementWiseOperation::kSUM: return a + b;
+    case nvinfer1::ElementWiseOperation::kPROD: return a * b;
+    case nvinfer1::ElementWiseOperation::kMAX: return a > b ? a : b;
+    case nvinfer1::ElementWiseOperation::kMIN: return a < b ? a : b;
+    case nvinfer1::ElementWiseOperation::kSUB: return a - b;
+    case nvinfer1::ElementWiseOperation::kDIV: return a / b;
+    case nvinfer1::ElementWiseOperation::kPOW: return std::pow(a, b);
+    case nvinfer1::ElementWiseOperation::kFLOOR_DIV: return std::floor(a / b);
+    default: return 0.f;
+    }
 }
 
 } // namespace kiln::layers

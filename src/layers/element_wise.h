@@ -29,8 +29,13 @@ public:
 //! The three classes of ElementWise operations.
 bool isLogicalOp(nvinfer1::ElementWiseOperation op);    //!< kAND kOR kXOR
 bool isComparisonOp(nvinfer1::ElementWiseOperation op); //!< kEQUAL kGREATER kLESS
+bool isArithmeticOp(nvinfer1::ElementWiseOperation op); //!< kSUM kPROD kMAX kMIN kSUB kDIV kPOW kFLOOR_DIV
 
 //! \p op on two INT32 values (arithmetic ops only), with the semantics above.
 int32_t applyIntOp(nvinfer1::ElementWiseOperation op, int32_t a, int32_t b);
+
+//! IElementWiseLayer's formula on two FLOAT values (the arithmetic operations kSUM .. kFLOOR_DIV;
+//! 0 for the others).
+float applyBinaryFloat(nvinfer1::ElementWiseOperation op, float a, float b);
 
 } // namespace kiln::layers

@@ -1,8 +1,10 @@
 #include "layers/pointwise_chain.h"
 
 #include "layers/checks.h"
+#include "layers/element_wise.h"
 #include "layers/epilogue.h"
 #include "layers/pointwise_utils.h"
+#include "layers/unary.h"
 
 #include <cmath>
 
@@ -48,85 +50,7 @@ bool isPointwiseUnary(UnaryOperation op)
 
 bool isPointwiseBinary(ElementWiseOperation op)
 {
-    switch (op)
-    {
-    case ElementWiseOperation::kSUM:
-    case ElementWiseOperation::kPROD:
-    case ElementWiseOperation::kMAX:
-    case ElementWiseOperation::kMIN:
-    case ElementWiseOperation::kSUB:
-    case ElementWiseOperation::kDIV:
-    case ElementWiseOperation::kPOW:
-    case ElementWiseOperation::kFLOOR_DIV: return true;
-    default: return false;
-    }
-}
-
-namespace
-{
-
-float roundHalfToEven(float x)
-{
-    if (!std::isfinite(x))
-        return x;
-    const float lower = std::floor(x);
-    const float diff = x - lower;
-    if (diff < 0.5f)
-        return lower;
-    if (diff > 0.5f)
-        return lower + 1.f;
-    return std::fmod(lower, 2.f) == 0.f ? lower : lower + 1.f;
-}
-
-} // namespace
-
-float applyUnaryFloat(UnaryOperation op, float x)
-{
-    switch (op)
-    {
-    case UnaryOperation::kEXP: return std::exp(x);
-    case UnaryOperation::kLOG: return std::log(x);
-    case UnaryOperation::kSQRT: return std::sqrt(x);
-    case UnaryOperation::kRECIP: return 1.f / x;
-    case UnaryOperation::kABS: return std::fabs(x);
-    case UnaryOperation::kNEG: return -x;
-    case UnaryOperation::kSIN: return std::sin(x);
-    case UnaryOperation::kCOS: return std::cos(x);
-    case UnaryOperation::kTAN: return std::tan(x);
-    case UnaryOperation::kSINH: return std::sinh(x);
-    case UnaryOperation::kCOSH: return std::cosh(x);
-    case UnaryOperation::kASIN: return std::asin(x);
-    case UnaryOperation::kACOS: return std::acos(x);
-    case UnaryOperation::kATAN: return std::atan(x);
-    case UnaryOperation::kASINH: return std::asinh(x);
-    case UnaryOperation::kACOSH: return std::acosh(x);
-    case UnaryOperation::kATANH: return std::atanh(x);
-    case UnaryOperation::kCEIL: return std::ceil(x);
-    case UnaryOperation::kFLOOR: return std::floor(x);
-    case UnaryOperation::kERF: return std::erf(x);
-    case UnaryOperation::kSIGN: return x > 0.f ? 1.f : x < 0.f ? -1.f : x;
-    case UnaryOperation::kROUND: return roundHalfToEven(x);
-    case UnaryOperation::kNOT:
-    case UnaryOperation::kISINF:
-    case UnaryOperation::kISNAN: break;
-    }
-    return x;
-}
-
-float applyBinaryFloat(ElementWiseOperation op, float a, float b)
-{
-    switch (op)
-    {
-    case ElementWiseOperation::kSUM: return a + b;
-    case ElementWiseOperation::kPROD: return a * b;
-    case ElementWiseOperation::kMAX: return a > b ? a : b;
-    case ElementWiseOperation::kMIN: return a < b ? a : b;
-    case ElementWiseOperation::kSUB: return a - b;
-    case ElementWiseOperation::kDIV: return a / b;
-    case ElementWiseOperation::kPOW: return std::pow(a, b);
-    case ElementWiseOperation::kFLOOR_DIV: return std::floor(a / b);
-    default: return 0.f;
-    }
+    return isArithmeticOp(op);
 }
 
 float applyPointwiseStep(const PointwiseStep& s, float v, float operand)

@@ -71,10 +71,6 @@ bool isPointwiseUnary(nvinfer1::UnaryOperation op);
 //! ElementWise operations a chain can hold: the FLOAT arithmetic ones (kSUM .. kFLOOR_DIV).
 bool isPointwiseBinary(nvinfer1::ElementWiseOperation op);
 
-//! IUnaryLayer's formula on one FLOAT value (isPointwiseUnary(op) must hold).
-float applyUnaryFloat(nvinfer1::UnaryOperation op, float x);
-//! IElementWiseLayer's formula on two FLOAT values (isPointwiseBinary(op) must hold).
-float applyBinaryFloat(nvinfer1::ElementWiseOperation op, float a, float b);
 //! One validated step on \p v; \p operand is the operand's value (ignored by unary kinds).
 float applyPointwiseStep(const PointwiseStep& s, float v, float operand);
 

@@ -26,4 +26,7 @@ public:
 //! kABS, kNEG or kSIGN on one INT32 value.
 int32_t applyIntUnary(nvinfer1::UnaryOperation op, int32_t x);
 
+//! IUnaryLayer's formula on one FLOAT value (the FLOAT operations: not kNOT, kISINF, kISNAN).
+float applyUnaryFloat(nvinfer1::UnaryOperation op, float x);
+
 } // namespace kiln::layers

@@ -81,6 +81,14 @@ struct Builder
     {
         ITensor* x = relu(batchNorm(conv(in, cin, cout, 3, stride, 1, name + ".conv1"), cout, name + ".bn1"), name + ".relu1");
         x = batchNorm(conv(x, cout, cout, 3, 1, 1, name + ".conv2"), cout, name + ".bn2");
+        return shortcutAdd(x, in, cin, cout, stride, name, name + ".relu2");
+    }
+
+    //! relu(x + shortcut), the shortcut being \p in or, when the shape changes, a 1×1 convolution
+    //! with batch norm of it.
+    ITensor* shortcutAdd(ITensor* x, ITensor* in, int32_t cin, int32_t cout, int32_t stride, const std::string& name,
+        const std::string& reluName)
+    {
         ITensor* shortcut = in;
         if (stride != 1 || cin != cout)
             shortcut = batchNorm(conv(in, cin, cout, 1, stride, 0, name + ".down"), cout, name + ".down_bn");
@@ -90,7 +98,7 @@ struct Builder
         if (!check(add, name + ".add"))
             return nullptr;
         add->setName((name + ".add").c_str());
-        return relu(add->getOutput(0), name + ".relu2");
+        return relu(add->getOutput(0), reluName);
     }
 
     //! ResNet v1.5 bottleneck: 1×1 (width) → 3×3/stride (width) → 1×1 (4·width) + shortcut.
@@ -100,16 +108,7 @@ struct Builder
         ITensor* x = relu(batchNorm(conv(in, cin, width, 1, 1, 0, name + ".conv1"), width, name + ".bn1"), name + ".relu1");
         x = relu(batchNorm(conv(x, width, width, 3, stride, 1, name + ".conv2"), width, name + ".bn2"), name + ".relu2");
         x = batchNorm(conv(x, width, cout, 1, 1, 0, name + ".conv3"), cout, name + ".bn3");
-        ITensor* shortcut = in;
-        if (stride != 1 || cin != cout)
-            shortcut = batchNorm(conv(in, cin, cout, 1, stride, 0, name + ".down"), cout, name + ".down_bn");
-        if (!x || !shortcut)
-            return nullptr;
-        IElementWiseLayer* add = net.addElementWise(*x, *shortcut, ElementWiseOperation::kSUM);
-        if (!check(add, name + ".add"))
-            return nullptr;
-        add->setName((name + ".add").c_str());
-        return relu(add->getOutput(0), name + ".relu3");
+        return shortcutAdd(x, in, cin, cout, stride, name, name + ".relu3");
     }
 };
 

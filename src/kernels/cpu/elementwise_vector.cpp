@@ -14,22 +14,6 @@ namespace
 using nvinfer1::DataType;
 using nvinfer1::ElementWiseOperation;
 
-bool isFloatArithmetic(ElementWiseOperation op)
-{
-    switch (op)
-    {
-    case ElementWiseOperation::kSUM:
-    case ElementWiseOperation::kPROD:
-    case ElementWiseOperation::kMAX:
-    case ElementWiseOperation::kMIN:
-    case ElementWiseOperation::kSUB:
-    case ElementWiseOperation::kDIV:
-    case ElementWiseOperation::kPOW:
-    case ElementWiseOperation::kFLOOR_DIV: return true;
-    default: return false;
-    }
-}
-
 //! Collapses the broadcast of a and b to out (see the header) into \p job.
 void collapse(const nvinfer1::Dims& out, const nvinfer1::Dims& a, const nvinfer1::Dims& b, ElementWiseJob& job)
 {
@@ -99,7 +83,7 @@ public:
             if (type != DataType::kBOOL || outputs[0].type != DataType::kBOOL)
                 return unsupported("logical operations take and give BOOL");
         }
-        else if (layers::isComparisonOp(op) || isFloatArithmetic(op))
+        else if (layers::isComparisonOp(op) || layers::isArithmeticOp(op))
         {
             if (type != DataType::kFLOAT)
                 return unsupported(

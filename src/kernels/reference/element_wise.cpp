@@ -14,22 +14,6 @@ namespace
 using nvinfer1::DataType;
 using nvinfer1::ElementWiseOperation;
 
-float applyFloatOp(ElementWiseOperation op, float a, float b)
-{
-    switch (op)
-    {
-    case ElementWiseOperation::kSUM: return a + b;
-    case ElementWiseOperation::kPROD: return a * b;
-    case ElementWiseOperation::kMAX: return a > b ? a : b;
-    case ElementWiseOperation::kMIN: return a < b ? a : b;
-    case ElementWiseOperation::kSUB: return a - b;
-    case ElementWiseOperation::kDIV: return a / b;
-    case ElementWiseOperation::kPOW: return std::pow(a, b);
-    case ElementWiseOperation::kFLOOR_DIV: return std::floor(a / b);
-    default: return 0.f;
-    }
-}
-
 template <typename T>
 uint8_t compare(ElementWiseOperation op, T a, T b)
 {
@@ -86,7 +70,7 @@ Status runElementWise(const KernelArgs& args)
     else if (type == DataType::kINT32)
         binary<int32_t, int32_t>(args, [op](int32_t a, int32_t b) { return layers::applyIntOp(op, a, b); });
     else
-        binary<float, float>(args, [op](float a, float b) { return applyFloatOp(op, a, b); });
+        binary<float, float>(args, [op](float a, float b) { return layers::applyBinaryFloat(op, a, b); });
     return Status::ok();
 }
 
