@@ -508,28 +508,10 @@ void expectPoolingRefusals(const kernels::Tactic& t)
 // Blocked formats pad channels to 8: the padding must not pick up garbage (NaN) from the
 // allocator's memory or from a workspace other layers have written since the last run.
 
-//! An allocator whose blocks start as NaN bytes.
-class NanAllocator final : public nvinfer1::IGpuAllocator
+//! An allocator whose blocks start as NaN bytes (0xFF…).
+struct NanAllocator : test::detail::CountingAllocator
 {
-public:
-    void* allocate(uint64_t size, uint64_t alignment, uint32_t) noexcept override
-    {
-        void* p = nullptr;
-        if (size == 0 || posix_memalign(&p, alignment < 64 ? 64 : alignment, size) != 0)
-            return nullptr;
-        std::memset(p, 0xFF, size);
-        ++live;
-        return p;
-    }
-    void free(void* memory) noexcept override
-    {
-        if (memory)
-        {
-            --live;
-            std::free(memory);
-        }
-    }
-    int64_t live{0};
+    NanAllocator() { fillByte = 0xFF; }
 };
 
 //! Runs \p t three times with a NaN-filled workspace before each run; the outputs must equal the

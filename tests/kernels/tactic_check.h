@@ -64,8 +64,8 @@ struct TacticCase
 namespace detail
 {
 
-//! An IGpuAllocator that counts live blocks and bytes.
-class CountingAllocator final : public nvinfer1::IGpuAllocator
+//! An IGpuAllocator that counts live blocks; with fillByte >= 0 every block starts filled with it.
+class CountingAllocator : public nvinfer1::IGpuAllocator
 {
 public:
     void* allocate(uint64_t size, uint64_t alignment, uint32_t) noexcept override
@@ -73,6 +73,8 @@ public:
         void* p = nullptr;
         if (size == 0 || posix_memalign(&p, alignment < 64 ? 64 : alignment, size) != 0)
             return nullptr;
+        if (fillByte >= 0)
+            std::memset(p, fillByte, size);
         ++live;
         return p;
     }
@@ -85,6 +87,7 @@ public:
         }
     }
     int64_t live{0};
+    int fillByte{-1};
 };
 
 } // namespace detail
