@@ -7,7 +7,11 @@
 2. Run time of the timed engine vs a reference-only engine of the same network (--tactics reference),
    both with `kiln bench` (median of --iterations runs after --warmup runs). Reports the ratio
    reference/timed (above 1: the timed engine is faster).
-3. The per-layer tactic table of the timed engine (`kiln inspect` of a --profilingVerbosity detailed
+3. Run time of the timed engine vs the same engine with every tensor row-major
+   (KILN_DISABLE_PASSES=layout_choice; the warm timing cache gives both the same tactics): what
+   keeping tensors channel-blocked between oneDNN layers buys. The two are benchmarked in turn,
+   --rounds times each, and the medians compared. Also counts the blocked tensors and Reformat layers.
+4. The per-layer tactic table of the timed engine (`kiln inspect` of a --profilingVerbosity detailed
    build) with --table.
 
     bench/builder_bench.py --kiln build/tools/kiln/kiln [--zoo resnet50] [--builds 3] [--iterations 5] [--table]
@@ -54,6 +58,7 @@ def main():
     p.add_argument("--builds", type=int, default=3)
     p.add_argument("--iterations", type=int, default=5)
     p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--rounds", type=int, default=3, help="alternating benchmark rounds, layouts vs row-major")
     p.add_argument("--table", action="store_true", help="print the timed engine's per-layer tactic table")
     a = p.parse_args()
     threads = os.environ.get("KILN_NUM_THREADS", str(os.cpu_count()))
@@ -70,8 +75,18 @@ def main():
             warm.append(build_ms(run(base + ["--timingCache", cache])))
         run(base + ["--timingCache", cache, "--profilingVerbosity", "detailed", "--saveEngine", timed])
         run(base + ["--tactics", "reference", "--saveEngine", reference])
+        row_major = os.path.join(tmp, "row_major.engine")
+        run(base + ["--timingCache", cache, "--saveEngine", row_major], env=dict(os.environ, KILN_DISABLE_PASSES="layout_choice"))
         t_timed = bench_median(a.kiln, timed, a.iterations, a.warmup)
         t_ref = bench_median(a.kiln, reference, a.iterations, a.warmup)
+        with_layouts, without_layouts = [], []
+        for _ in range(a.rounds):
+            with_layouts.append(bench_median(a.kiln, timed, a.iterations, a.warmup))
+            without_layouts.append(bench_median(a.kiln, row_major, a.iterations, a.warmup))
+        info = json.loads(run([a.kiln, "inspect", "--loadEngine", timed, "--json"]))
+        blocked = {t["Name"] for layer in info["Layers"] for t in layer["Inputs"] + layer["Outputs"]
+                   if t and t["Format"] != "kLINEAR"}
+        reformats = sum(1 for layer in info["Layers"] if layer["LayerType"] == "Reformat")
         print(f"{a.zoo}, {threads} threads")
         print(f"build, cold timing cache: median {statistics.median(cold):9.1f} ms  ({', '.join(f'{x:.0f}' for x in cold)})")
         print(f"build, warm timing cache: median {statistics.median(warm):9.1f} ms  ({', '.join(f'{x:.0f}' for x in warm)})")
@@ -79,8 +94,12 @@ def main():
         print(f"run, timed engine:          median {t_timed:9.2f} ms over {a.iterations} runs")
         print(f"run, reference-only engine: median {t_ref:9.2f} ms over {a.iterations} runs")
         print(f"reference / timed: {t_ref / t_timed:.1f}x")
+        print(f"layout choice: {len(blocked)} blocked tensors, {reformats} Reformat layers")
+        print(f"run, chosen layouts: median {statistics.median(with_layouts):9.2f} ms  ({', '.join(f'{x:.2f}' for x in with_layouts)})")
+        print(f"run, all row-major:  median {statistics.median(without_layouts):9.2f} ms  ({', '.join(f'{x:.2f}' for x in without_layouts)})")
+        print(f"row-major / chosen layouts: {statistics.median(without_layouts) / statistics.median(with_layouts):.2f}x")
         if a.table:
-            print_table(json.loads(run([a.kiln, "inspect", "--loadEngine", timed, "--json"])))
+            print_table(info)
     return 0
 
 

@@ -12,6 +12,19 @@ namespace kiln::api
 namespace
 {
 
+//! A tensor's format in the JSON: TensorFormat's name where one matches (kLINEAR, kCHW16), else
+//! Kiln's "kCHW8" (channels in blocks of 8, which TensorFormat has no value for).
+const char* formatName(ir::Layout layout)
+{
+    switch (layout)
+    {
+    case ir::Layout::kLinear: return "kLINEAR";
+    case ir::Layout::kChannels8: return "kCHW8";
+    case ir::Layout::kChannels16: return "kCHW16";
+    }
+    return "unknown";
+}
+
 std::string jsonString(const std::string& s)
 {
     std::string out = "\"";
@@ -153,7 +166,8 @@ private:
         if (t < 0)
             return "(none)";
         const auto& pt = plan.tensors[static_cast<size_t>(t)];
-        return "'" + pt.name + "' " + dataTypeName(pt.type) + toString(mShapes[static_cast<size_t>(t)].dims);
+        return "'" + pt.name + "' " + dataTypeName(pt.type) + toString(mShapes[static_cast<size_t>(t)].dims)
+            + (pt.layout == ir::Layout::kLinear ? "" : std::string(" ") + ir::layoutName(pt.layout));
     }
 
     std::string layerLine(size_t l) const
@@ -201,7 +215,7 @@ private:
             dims += (i ? "," : "") + std::to_string(d.d[i]);
         dims += "]";
         return "{\"Name\":" + jsonString(pt.name) + ",\"DataType\":\"" + dataTypeName(pt.type) + "\",\"Dimensions\":" + dims
-            + ",\"Format\":\"kLINEAR\",\"ArenaOffset\":" + std::to_string(pt.arenaOffset) + "}";
+            + ",\"Format\":\"" + formatName(pt.layout) + "\",\"ArenaOffset\":" + std::to_string(pt.arenaOffset) + "}";
     }
 
     std::string layerJson(size_t l) const

@@ -1,7 +1,9 @@
 // Network -> EnginePlan: lower implicit batch, check the network and its profiles, infer shapes at
-// every profile's min/opt/max, choose a tactic per layer, plan activation memory, copy weights.
+// every profile's min/opt/max, choose a tactic per layer, then tensor layouts, plan activation memory,
+// copy weights.
 #include "builder/builder.h"
 
+#include "builder/layout_choice.h"
 #include "builder/memory_planner.h"
 #include "builder/profiles.h"
 #include "builder/tactic_selection.h"
@@ -312,6 +314,10 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
     reporter.verbose("tactic selection: " + std::to_string(stats.timedSignatures) + " layer signatures timed, "
         + std::to_string(stats.cacheHits) + " taken from the timing cache, " + std::to_string(stats.tacticRuns) + " tactic runs, "
         + std::to_string(stats.stoppedEarly) + " candidates stopped after their warm-up run");
+
+    // Layouts last: they depend on the chosen tactics and may add Reformat layers and tensors.
+    LayoutStats layoutStats;
+    KILN_RETURN_IF_ERROR(chooseLayouts(plan, corners, options, reporter, layoutStats));
 
     {
         std::vector<bool> isBinding(plan.tensors.size(), false);

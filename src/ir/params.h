@@ -8,6 +8,7 @@
 #include "common/dims.h"
 #include "common/status.h"
 #include "ir/layer_kind.h"
+#include "ir/layout.h"
 
 #include <memory>
 #include <optional>
@@ -73,6 +74,8 @@ struct TensorDesc
     nvinfer1::Dims dims{}; //!< -1 for extents not known yet
     //! Values of a small INT32 tensor when known at shape time (shape tensors).
     std::optional<std::vector<int32_t>> values;
+    //! How the elements lie in memory (engines only; shape inference always sees kLinear).
+    Layout layout{Layout::kLinear};
 };
 
 //! Inputs and outputs of one layer during shape inference, and error reporting with its name.

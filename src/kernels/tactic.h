@@ -38,7 +38,12 @@ public:
     virtual const char* implementation() const = 0;
     //! backends::CpuFeature bits the tactic's code needs.
     virtual uint32_t requiredCpuFeatures() const { return 0; }
-    //! Ok, or why this tactic cannot run the layer with these input and output descriptors.
+    //! The layouts its supports() may accept for inputs and outputs (TensorDesc::layout): the
+    //! builder's layout choice offers a tactic only these, and an engine whose plan gives a tactic a
+    //! tensor in another layout is refused at load. Row-major only unless a tactic says more.
+    virtual ir::LayoutSet layouts() const { return ir::kLinearOnly; }
+    //! Ok, or why this tactic cannot run the layer with these input and output descriptors
+    //! (including their layouts).
     virtual Status supports(const ir::LayerParams& params, const std::vector<ir::TensorDesc>& inputs,
         const std::vector<ir::TensorDesc>& outputs) const = 0;
     //! Scratch bytes run() needs for these dims (the builder passes each profile's largest dims).
@@ -82,6 +87,11 @@ int64_t implementationId(const Tactic& tactic);
 //! Changes whenever a tactic is added, removed or renamed: a hash of every tactic name in order.
 //! Timing caches record it and are refused (unless told otherwise) when it differs.
 uint64_t tacticListVersion();
+
+//! Ok when a Reformat layer's input and output descriptors have the layouts its parameters convert
+//! between, and dims those layouts can hold (every Reformat tactic's support check).
+Status checkReformatLayouts(const ir::LayerParams& params, const std::vector<ir::TensorDesc>& inputs,
+    const std::vector<ir::TensorDesc>& outputs);
 
 //! A tactic described by a name, kind, implementation and required features. Families derive from
 //! it and implement supports() and run() (and prepare()/bind()/workspaceSize() when they need them).

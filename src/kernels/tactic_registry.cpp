@@ -1,5 +1,6 @@
 #include "kernels/cpu/families.h"
 #include "kernels/tactic.h"
+#include "layers/reformat.h"
 
 #include <cctype>
 #include <memory>
@@ -28,8 +29,20 @@ public:
         , mFn(reference::kernelFor(kind))
     {
     }
-    Status supports(const ir::LayerParams&, const std::vector<ir::TensorDesc>&, const std::vector<ir::TensorDesc>&) const override
+    //! Reference kernels read and write row-major tensors; Reformat converts between layouts.
+    ir::LayoutSet layouts() const override
     {
+        return kind() == ir::LayerKind::kReformat ? ir::kAllLayouts : ir::kLinearOnly;
+    }
+    Status supports(const ir::LayerParams& params, const std::vector<ir::TensorDesc>& inputs,
+        const std::vector<ir::TensorDesc>& outputs) const override
+    {
+        if (kind() == ir::LayerKind::kReformat)
+            return checkReformatLayouts(params, inputs, outputs);
+        for (const std::vector<ir::TensorDesc>* descs : {&inputs, &outputs})
+            for (const ir::TensorDesc& d : *descs)
+                if (d.layout != ir::Layout::kLinear)
+                    return unsupported("reference kernels read and write row-major tensors only");
         return Status::ok();
     }
     Status run(const KernelArgs& args) const override { return mFn(args); }
@@ -81,6 +94,23 @@ const Registry& registry()
 }
 
 } // namespace
+
+Status checkReformatLayouts(const ir::LayerParams& params, const std::vector<ir::TensorDesc>& inputs,
+    const std::vector<ir::TensorDesc>& outputs)
+{
+    if (params.kind() != ir::LayerKind::kReformat || inputs.size() != 1 || outputs.size() != 1)
+        return unsupported("not a Reformat layer with one input and one output");
+    const auto& p = static_cast<const layers::ReformatParams&>(params);
+    if (inputs[0].layout != p.from || outputs[0].layout != p.to)
+        return unsupported(std::string("the Reformat converts ") + ir::layoutName(p.from) + " to " + ir::layoutName(p.to)
+            + ", its tensors are " + ir::layoutName(inputs[0].layout) + " and " + ir::layoutName(outputs[0].layout));
+    if (inputs[0].dims.nbDims >= 0 && !hasDynamicExtent(inputs[0].dims))
+    {
+        KILN_RETURN_IF_ERROR(ir::checkLayout(p.from, inputs[0].dims));
+        KILN_RETURN_IF_ERROR(ir::checkLayout(p.to, inputs[0].dims));
+    }
+    return Status::ok();
+}
 
 const std::vector<const Tactic*>& cpuTactics(ir::LayerKind kind)
 {

@@ -33,3 +33,4 @@
 #include "layers/quantize.h"
 #include "layers/dequantize.h"
 #include "layers/pointwise_chain.h"
+#include "layers/reformat.h"

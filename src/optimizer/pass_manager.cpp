@@ -90,7 +90,9 @@ Status PassManager::run(ir::Graph& graph, const OptimizerOptions& options, const
 {
     if (records)
         records->clear();
-    std::unordered_set<std::string> known{"all"};
+    // The builder's layout_choice runs after tactic selection, on the plan, but is disabled through
+    // the same list.
+    std::unordered_set<std::string> known{"all", "layout_choice"};
     for (const auto& p : mPasses)
         known.insert(p->name());
     for (const auto* list : {&options.disabledPasses, &options.dumpPasses})

@@ -17,6 +17,22 @@ std::string ioName(const plan::EnginePlan& plan, int32_t ioIndex)
     return plan.tensors[static_cast<size_t>(plan.io[static_cast<size_t>(ioIndex)].tensor)].name;
 }
 
+//! Ok when \p tactic can read and write every tensor of \p layer in the plan's layouts.
+Status checkTacticLayouts(const plan::EnginePlan& plan, const plan::PlanLayer& layer, const kernels::Tactic& tactic)
+{
+    for (const std::vector<int32_t>* tensors : {&layer.inputs, &layer.outputs})
+        for (int32_t t : *tensors)
+        {
+            if (t < 0 || t >= static_cast<int32_t>(plan.tensors.size()))
+                continue; // resolveShapes() reports bad indices
+            const plan::PlanTensor& pt = plan.tensors[static_cast<size_t>(t)];
+            if ((tactic.layouts() & ir::layoutBit(pt.layout)) == 0)
+                return invalidArgument("layer '" + layer.name + "': tactic '" + tactic.name() + "' cannot access tensor '" + pt.name
+                    + "' in layout " + ir::layoutName(pt.layout));
+        }
+    return Status::ok();
+}
+
 } // namespace
 
 Expected<std::shared_ptr<Engine>> Engine::create(std::unique_ptr<plan::EnginePlan> plan, const backends::Allocator& allocator)
@@ -40,6 +56,7 @@ Expected<std::shared_ptr<Engine>> Engine::create(std::unique_ptr<plan::EnginePla
                 return unsupported("layer '" + layer.name + "': unknown tactic '" + name + "'");
             if (t->kind() != layer.params->kind())
                 return invalidArgument("layer '" + layer.name + "': tactic '" + name + "' is for another layer kind");
+            KILN_RETURN_IF_ERROR(checkTacticLayouts(*plan, layer, *t));
             engine->mTactics[p].push_back(t);
         }
     }
@@ -236,11 +253,15 @@ Status ExecutionContext::resolveShapes()
             if (d.type != pt.type)
                 return invalidArgument("layer '" + layer.name + "': output '" + pt.name + "' has type " + dataTypeName(d.type)
                     + ", the engine expects " + dataTypeName(pt.type));
+            if (Status s = ir::checkLayout(pt.layout, d.dims); !s)
+                return invalidArgument("layer '" + layer.name + "': output '" + pt.name + "' with dimensions " + toString(d.dims)
+                    + ": " + s.message());
             const int64_t bytes = volume(d.dims) * static_cast<int64_t>(elementSize(d.type));
             if (pt.arenaOffset >= 0 && bytes > pt.maxBytes)
                 return invalidArgument("tensor '" + pt.name + "' needs " + std::to_string(bytes) + " bytes, more than the "
                     + std::to_string(pt.maxBytes) + " planned for the optimization profile");
             mShapes[static_cast<size_t>(t)] = d;
+            mShapes[static_cast<size_t>(t)].layout = pt.layout;
             known[static_cast<size_t>(t)] = true;
         }
     }
@@ -291,10 +312,11 @@ Status ExecutionContext::bindTactics()
         kernels::KernelArgs& a = mArgs[l];
         a.prepared = mEngine->prepared(mProfile, l);
         std::vector<ir::TensorDesc> ins, outs;
-        for (const kernels::TensorBuffer& b : a.inputs)
-            ins.push_back(ir::TensorDesc{b.type, b.dims, std::nullopt});
-        for (const kernels::TensorBuffer& b : a.outputs)
-            outs.push_back(ir::TensorDesc{b.type, b.dims, std::nullopt});
+        auto layoutOf = [&](int32_t t) { return t == plan::kNoTensor ? ir::Layout::kLinear : plan.tensors[static_cast<size_t>(t)].layout; };
+        for (size_t i = 0; i < a.inputs.size(); ++i)
+            ins.push_back(ir::TensorDesc{a.inputs[i].type, a.inputs[i].dims, std::nullopt, layoutOf(layer.inputs[i])});
+        for (size_t o = 0; o < a.outputs.size(); ++o)
+            outs.push_back(ir::TensorDesc{a.outputs[o].type, a.outputs[o].dims, std::nullopt, layoutOf(layer.outputs[o])});
         const kernels::Tactic& tactic = mEngine->tactic(mProfile, l);
         auto bound = tactic.bind(*layer.params, a.prepared, ins, outs);
         if (!bound)

@@ -37,7 +37,8 @@
 //                  and min = max = the io extent wherever that is not -1)
 // "tensors" (TENS)
 //   list<tensor>:  name str, type i32 (DataType), arenaOffset i64 (-1 or offset + maxBytes <= arena
-//                  size), maxBytes i64 (>= 0), isShapeTensor bool
+//                  size), maxBytes i64 (>= 0), isShapeTensor bool, layout i32 (ir::Layout; kLinear
+//                  for bindings and shape tensors)
 // "layers" (LAYR), in execution order
 //   list<layer>:   name str, kind i32 (ir::LayerKind), tactic str (non-empty), workspaceSize u64
 //                  (<= maxWorkspaceSize), list<str> sourceLayers,
@@ -64,7 +65,8 @@
 // An empty slot (count 0) has offset 0 and is read back as values == nullptr.
 //
 // Compatibility: ir::LayerKind values, the field order of each kind and the section payloads are
-// part of format version 2 (version 2 added per-profile tactics and candidate records). Appending
+// part of format version 3 (version 2 added per-profile tactics and candidate records, version 3
+// tensor layouts). Appending
 // kinds or fields changes what a file means, which the exact
 // Kiln version check covers; a change that must read older files bumps kEngineFormatVersion.
 #pragma once
@@ -82,7 +84,7 @@ namespace kiln::serialize
 {
 
 constexpr char kEngineMagic[8] = {'K', 'I', 'L', 'N', 'E', 'N', 'G', '\0'};
-constexpr uint32_t kEngineFormatVersion = 2;
+constexpr uint32_t kEngineFormatVersion = 3;
 
 //! A tag whose four little-endian bytes spell \p code.
 constexpr uint32_t fourCC(const char (&code)[5])

@@ -25,6 +25,8 @@ struct PlanTensor
     int64_t maxBytes{0};
     //! INT32 tensor whose values are needed at shape time.
     bool isShapeTensor{false};
+    //! How its elements lie in memory (builder/layout_choice.cpp); kLinear for bindings.
+    ir::Layout layout{ir::Layout::kLinear};
 };
 
 //! One candidate tactic the builder considered for a layer (kept with ProfilingVerbosity::kVERBOSE).

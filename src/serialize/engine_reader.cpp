@@ -31,7 +31,7 @@ struct Span
 constexpr size_t kMinDims = 4;
 constexpr size_t kMinIo = 4 + 1 + kMinDims;
 constexpr size_t kMinProfile = 3 * 4;
-constexpr size_t kMinTensor = 4 + 4 + 8 + 8 + 1;
+constexpr size_t kMinTensor = 4 + 4 + 8 + 8 + 1 + 4;
 constexpr size_t kMinLayer = 4 + 4 + 4 + 8 + 4 + 4 + 4 + 4 + 4;
 
 std::string quoted(const std::string& s)
@@ -157,6 +157,8 @@ Status readTensors(Span s, EnginePlan& plan)
         t.arenaOffset = r.i64();
         t.maxBytes = r.i64();
         t.isShapeTensor = r.boolean();
+        const int32_t layout = r.i32();
+        t.layout = static_cast<ir::Layout>(layout);
         if (!r.ok())
             break;
         const std::string who = "tensor " + to_string(i) + " (" + quoted(t.name) + ")";
@@ -164,6 +166,10 @@ Status readTensors(Span s, EnginePlan& plan)
             r.fail(who + ": unknown data type " + to_string(static_cast<int32_t>(t.type)));
         else if (t.maxBytes < 0 || uint64_t(t.maxBytes) > kMaxMemorySize)
             r.fail(who + ": size " + to_string(t.maxBytes) + " out of range");
+        else if (!ir::isLayout(layout))
+            r.fail(who + ": unknown layout " + to_string(layout));
+        else if (t.layout != ir::Layout::kLinear && (t.isShapeTensor || t.type != nvinfer1::DataType::kFLOAT))
+            r.fail(who + ": only FLOAT execution tensors can have the layout " + ir::layoutName(t.layout));
         else if (t.arenaOffset < -1
             || (t.arenaOffset >= 0 && uint64_t(t.arenaOffset) + uint64_t(t.maxBytes) > plan.arenaSize))
             r.fail(who + ": " + to_string(t.maxBytes) + " bytes at arena offset " + to_string(t.arenaOffset)
@@ -244,6 +250,9 @@ Status readIoProfiles(Span s, EnginePlan& plan)
             r.fail(who + ": tensor " + quoted(plan.tensors[static_cast<size_t>(io.tensor)].name) + " is bound twice");
         else if (io.isInput && outputSeen)
             r.fail(who + ": an input after an output (inputs come first)");
+        else if (plan.tensors[static_cast<size_t>(io.tensor)].layout != ir::Layout::kLinear)
+            r.fail(who + ": tensor " + quoted(plan.tensors[static_cast<size_t>(io.tensor)].name)
+                + " is a binding and must be row-major");
         else
             bound[static_cast<size_t>(io.tensor)] = true;
         outputSeen = outputSeen || !io.isInput;

@@ -154,6 +154,7 @@ void writeTensors(ByteWriter& w, const plan::EnginePlan& plan)
         w.i64(t.arenaOffset);
         w.i64(t.maxBytes);
         w.boolean(t.isShapeTensor);
+        w.i32(static_cast<int32_t>(t.layout));
     }
 }
 

@@ -234,9 +234,8 @@ struct RunResult
     }
 };
 
-//! Builds \p g with \p options and runs it. \p batch > 0 for implicit-batch graphs (feeds hold
-//! that many items, dims with the batch as axis 0). \p profile optional for dynamic inputs.
-inline Expected<RunResult> runPlan(const ir::Graph& g, const OptimizerOptions& options, const std::vector<Feed>& feeds,
+//! Builds \p g into an engine plan with \p options (passes verified).
+inline Expected<std::unique_ptr<plan::EnginePlan>> buildTestPlan(const ir::Graph& g, const OptimizerOptions& options,
     int32_t batch = 0, const std::vector<builder::ProfileSpec>& profiles = {}, TestLogger* log = nullptr)
 {
     builder::BuildOptions bo;
@@ -246,17 +245,33 @@ inline Expected<RunResult> runPlan(const ir::Graph& g, const OptimizerOptions& o
     bo.profiles = profiles;
     TestLogger local;
     Reporter reporter(log ? log : &local);
-    auto plan = builder::buildPlan(g, bo, backends::Allocator(), reporter);
+    return builder::buildPlan(g, bo, backends::Allocator(), reporter);
+}
+
+inline Expected<RunResult> runEnginePlan(std::unique_ptr<plan::EnginePlan> plan, const std::vector<Feed>& feeds, int32_t batch = 0);
+
+//! Builds \p g with \p options and runs it. \p batch > 0 for implicit-batch graphs (feeds hold
+//! that many items, dims with the batch as axis 0). \p profile optional for dynamic inputs.
+inline Expected<RunResult> runPlan(const ir::Graph& g, const OptimizerOptions& options, const std::vector<Feed>& feeds,
+    int32_t batch = 0, const std::vector<builder::ProfileSpec>& profiles = {}, TestLogger* log = nullptr)
+{
+    auto plan = buildTestPlan(g, options, batch, profiles, log);
     if (!plan)
         return plan.status();
+    return runEnginePlan(std::move(plan.value()), feeds, batch);
+}
+
+//! Creates an engine from \p plan and runs it once on \p feeds.
+inline Expected<RunResult> runEnginePlan(std::unique_ptr<plan::EnginePlan> plan, const std::vector<Feed>& feeds, int32_t batch)
+{
     RunResult result;
-    for (const auto& l : plan.value()->layers)
+    for (const auto& l : plan->layers)
         result.layerKinds.push_back(l.name + ":" + ir::layerKindName(l.params->kind()));
-    std::vector<plan::PlanIO> io = plan.value()->io;
+    std::vector<plan::PlanIO> io = plan->io;
     std::vector<std::string> ioNames;
     for (const auto& x : io)
-        ioNames.push_back(plan.value()->tensors[static_cast<size_t>(x.tensor)].name);
-    auto engine = runtime::Engine::create(std::move(plan.value()), backends::Allocator());
+        ioNames.push_back(plan->tensors[static_cast<size_t>(x.tensor)].name);
+    auto engine = runtime::Engine::create(std::move(plan), backends::Allocator());
     if (!engine)
         return engine.status();
     auto ctx = runtime::ExecutionContext::create(engine.value(), 0, true);

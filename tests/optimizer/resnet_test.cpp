@@ -37,7 +37,8 @@ TEST(ResNet, ExplicitBatchFusesEveryConvBlock)
     auto run = expectSameOutputs(t.g, {feed("x", dims({2, 3, 12, 12}))}, kFoldRtol, 1e-5, 0, {profile}, {}, &log);
     // 6 convolutions (epilogues hold BN, ReLU and both shortcuts) and the FC: nothing else.
     EXPECT_EQ(run.count("Convolution"), 6) << ::testing::PrintToString(run.layerKinds);
-    EXPECT_EQ(run.layerKinds.size(), 7u) << ::testing::PrintToString(run.layerKinds);
+    // Reformat layers from the layout choice may sit where a blocked tensor meets a row-major tactic.
+    EXPECT_EQ(run.layerKinds.size() - static_cast<size_t>(run.count("Reformat")), 7u) << ::testing::PrintToString(run.layerKinds);
     EXPECT_TRUE(log.has("as the epilogue residual")) << log.all();
 }
 
@@ -48,7 +49,8 @@ TEST(ResNet, ImplicitBatchNetwork)
     auto* x = t.input("x", dims({3, 8, 8}));
     buildResNet(t, x, 0, 8);
     auto run = expectSameOutputs(t.g, {feed("x", dims({2, 3, 8, 8}))}, kFoldRtol, 1e-5, 2);
-    EXPECT_EQ(run.layerKinds.size(), 7u) << ::testing::PrintToString(run.layerKinds);
+    // Reformat layers from the layout choice may sit where a blocked tensor meets a row-major tactic.
+    EXPECT_EQ(run.layerKinds.size() - static_cast<size_t>(run.count("Reformat")), 7u) << ::testing::PrintToString(run.layerKinds);
 }
 
 } // namespace

@@ -114,10 +114,10 @@ TEST(EngineFormat, ForeignVersionsAndDevicesAreNamed)
     EXPECT_EQ(readError({'K', 'I', 'L'}), "truncated: section 'header' needs 8 bytes, 3 left");
 
     bad = bytes;
-    bad[8] = 3;
-    EXPECT_EQ(readError(bad), "engine format version 3, this Kiln reads version 2");
+    bad[8] = 4;
+    EXPECT_EQ(readError(bad), "engine format version 4, this Kiln reads version 3");
     reseal(bad);
-    EXPECT_EQ(readError(bad), "engine format version 3, this Kiln reads version 2");
+    EXPECT_EQ(readError(bad), "engine format version 4, this Kiln reads version 3");
 
     // Another Kiln version of the same length, checksums recomputed.
     bad = bytes;
@@ -139,6 +139,22 @@ TEST(EngineFormat, ForeignVersionsAndDevicesAreNamed)
     EXPECT_NE(foreign([](auto& d) { d.kind = backends::DeviceKind::kCUDA; }).find("CUDA"), std::string::npos);
     EXPECT_NE(foreign([](auto& d) { d.arch = "aarch64"; }).find("'aarch64'"), std::string::npos);
     EXPECT_NE(foreign([](auto& d) { d.features = 0xFFFFFFFFu; }).find("lacks"), std::string::npos);
+}
+
+TEST(EngineFormat, TensorLayoutsAreChecked)
+{
+    auto withLayout = [](size_t tensor, int32_t layout) {
+        auto p = activationPlan();
+        p->tensors[tensor].layout = static_cast<ir::Layout>(layout);
+        return readError(writeEngine(*p));
+    };
+    // An internal FLOAT tensor may be blocked (whether its layers' tactics can read it is the
+    // runtime's check, at load).
+    EXPECT_EQ(withLayout(1, static_cast<int32_t>(ir::Layout::kChannels8)), "<no error>");
+    EXPECT_NE(withLayout(1, 7).find("unknown layout 7"), std::string::npos);
+    EXPECT_NE(withLayout(1, -1).find("unknown layout -1"), std::string::npos);
+    EXPECT_NE(withLayout(0, static_cast<int32_t>(ir::Layout::kChannels16)).find("is a binding and must be row-major"), std::string::npos);
+    EXPECT_NE(withLayout(2, static_cast<int32_t>(ir::Layout::kChannels8)).find("only FLOAT execution tensors"), std::string::npos);
 }
 
 } // namespace

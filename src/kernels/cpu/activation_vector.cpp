@@ -22,6 +22,9 @@ public:
     {
     }
 
+    //! Position-wise: any layout, as long as the output has the input's.
+    ir::LayoutSet layouts() const override { return ir::kAllLayouts; }
+
     Status supports(const ir::LayerParams& params, const std::vector<ir::TensorDesc>& inputs,
         const std::vector<ir::TensorDesc>& outputs) const override
     {
@@ -51,6 +54,9 @@ public:
             return unsupported("only FLOAT tensors");
         if (inputs[0].dims.nbDims < 0 || !sameDims(inputs[0].dims, outputs[0].dims))
             return unsupported("the output must have the input's dims");
+        if (inputs[0].layout != outputs[0].layout)
+            return unsupported(std::string("the output must have the input's layout, not ")
+                + ir::layoutName(outputs[0].layout) + " for " + ir::layoutName(inputs[0].layout));
         return Status::ok();
     }
 

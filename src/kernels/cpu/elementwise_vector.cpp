@@ -67,6 +67,9 @@ public:
     {
     }
 
+    //! Position-wise: any layout, as long as every tensor has the same one and the same dims.
+    ir::LayoutSet layouts() const override { return ir::kAllLayouts; }
+
     Status supports(const ir::LayerParams& params, const std::vector<ir::TensorDesc>& inputs,
         const std::vector<ir::TensorDesc>& outputs) const override
     {
@@ -104,6 +107,12 @@ public:
             for (int32_t i = 0; i < out.nbDims; ++i)
                 if (out.d[i] < 0 || (in.dims.d[i] != out.d[i] && in.dims.d[i] != 1))
                     return unsupported("input " + toString(in.dims) + " does not broadcast to " + toString(out));
+            if (in.layout != outputs[0].layout)
+                return unsupported(std::string("every input must have the output's layout, not ")
+                    + ir::layoutName(in.layout) + " for " + ir::layoutName(outputs[0].layout));
+            // Broadcasting walks row-major positions; in a blocked layout they are other elements.
+            if (in.layout != ir::Layout::kLinear && !sameDims(in.dims, out))
+                return unsupported(std::string("broadcasting in layout ") + ir::layoutName(in.layout));
         }
         return Status::ok();
     }

@@ -15,7 +15,7 @@ void registerGemmTactics(TacticRegistrar& registrar);
 //! (kernels/cpu/onednn/).
 void registerOnednnTactics(TacticRegistrar& registrar);
 //! Kiln's own memory-bound kernels: depthwise convolution, pooling, element-wise, activation,
-//! scale (kernels/cpu/pointwise*, depthwise*, pooling*).
+//! scale, and Reformat between layouts (kernels/cpu/pointwise*, depthwise*, pooling*, reformat*).
 void registerPointwiseTactics(TacticRegistrar& registrar);
 
 } // namespace kiln::kernels::cpu

@@ -3,6 +3,7 @@
 #include "kernels/cpu/elementwise_vector.h"
 #include "kernels/cpu/families.h"
 #include "kernels/cpu/pooling_direct.h"
+#include "kernels/cpu/reformat_parallel.h"
 #include "kernels/cpu/scale_vector.h"
 #include "kernels/cpu/softmax_vector.h"
 
@@ -17,6 +18,7 @@ void registerPointwiseTactics(TacticRegistrar& registrar)
     registrar.add(makeActivationVectorAvx2());
     registrar.add(makeScaleVectorAvx2());
     registrar.add(makeSoftMaxVectorAvx2());
+    registrar.add(makeReformatParallel());
 }
 
 } // namespace kiln::kernels::cpu

@@ -164,13 +164,35 @@ ConvPd makeConvPd(const layers::ConvolutionParams& p, const ConvShape& s, bool b
     return ConvPd(desc, attr, cpuEngine());
 }
 
-//! Everything a run with given dims needs, without primitives: the descriptors and the workspace
-//! layout (scratchpad at offset 0, shared by the primitives that run one after another).
+//! The layouts of the tensors the convolution reads and writes (TensorDesc::layout).
+struct ConvLayouts
+{
+    ir::Layout src{ir::Layout::kLinear};
+    ir::Layout dst{ir::Layout::kLinear};
+    ir::Layout residual{ir::Layout::kLinear}; //!< of the fused residual, when there is one
+};
+
+ConvLayouts convLayouts(const layers::ConvolutionParams& p, const std::vector<ir::TensorDesc>& inputs,
+    const std::vector<ir::TensorDesc>& outputs)
+{
+    ConvLayouts l;
+    l.src = inputs[0].layout;
+    l.dst = outputs[0].layout;
+    if (p.epilogue.hasResidual && inputs.size() > static_cast<size_t>(layers::kResidualInput))
+        l.residual = inputs[layers::kResidualInput].layout;
+    return l;
+}
+
+//! Everything a run with given dims and layouts needs, without primitives: the descriptors and the
+//! workspace layout (scratchpad at offset 0, shared by the primitives that run one after another).
 struct ConvPlan
 {
     ConvPd conv;
+    memory::desc userSrc, userDst, userResidual; //!< the layer's tensors as they lie in memory
     bool srcReorder{false};
     bool dstReorder{false};
+    //! The residual is reordered into the convolution's dst rather than copied into the output.
+    bool residualReorder{false};
     dnnl::reorder::primitive_desc toSrc, toDst, fromDst;
     size_t scratchBytes{0};
     size_t srcOffset{0};
@@ -178,27 +200,34 @@ struct ConvPlan
     size_t workspaceBytes{0};
 };
 
-ConvPlan makePlan(const layers::ConvolutionParams& p, const ConvShape& shape, bool blocked)
+ConvPlan makePlan(const layers::ConvolutionParams& p, const ConvShape& shape, bool blocked, const ConvLayouts& layouts)
 {
     ConvPlan plan;
     plan.conv = makeConvPd(p, shape, blocked);
-    const memory::desc plainSrc = plainDesc(shape.src);
-    const memory::desc plainDst = plainDesc(shape.dst);
-    plan.srcReorder = plan.conv.src_desc() != plainSrc;
-    plan.dstReorder = plan.conv.dst_desc() != plainDst;
+    plan.userSrc = userDesc(shape.src, layouts.src);
+    plan.userDst = userDesc(shape.dst, layouts.dst);
+    plan.srcReorder = plan.conv.src_desc() != plan.userSrc;
+    plan.dstReorder = plan.conv.dst_desc() != plan.userDst;
     size_t scratch = plan.conv.scratchpad_desc().get_size();
     if (plan.srcReorder)
     {
-        plan.toSrc = makeReorderPd(plainSrc, plan.conv.src_desc());
+        plan.toSrc = makeReorderPd(plan.userSrc, plan.conv.src_desc());
         scratch = std::max(scratch, plan.toSrc.scratchpad_desc().get_size());
     }
     if (plan.dstReorder)
     {
-        plan.fromDst = makeReorderPd(plan.conv.dst_desc(), plainDst);
+        plan.fromDst = makeReorderPd(plan.conv.dst_desc(), plan.userDst);
         scratch = std::max(scratch, plan.fromDst.scratchpad_desc().get_size());
-        if (p.epilogue.hasResidual)
+    }
+    if (p.epilogue.hasResidual)
+    {
+        // The sum post-op adds what the convolution's dst holds: a byte copy of the residual into
+        // the output only works when the convolution writes the output directly in its layout.
+        plan.userResidual = userDesc(shape.dst, layouts.residual);
+        plan.residualReorder = plan.dstReorder || layouts.residual != layouts.dst;
+        if (plan.residualReorder)
         {
-            plan.toDst = makeReorderPd(plainDst, plan.conv.dst_desc());
+            plan.toDst = makeReorderPd(plan.userResidual, plan.conv.dst_desc());
             scratch = std::max(scratch, plan.toDst.scratchpad_desc().get_size());
         }
     }
@@ -234,6 +263,10 @@ public:
     {
     }
 
+    //! The blocked variant reads and writes nChw8c / nChw16c tensors as they are, reordering only
+    //! where its primitive prefers another format.
+    ir::LayoutSet layouts() const override { return mBlocked ? ir::kAllLayouts : ir::kLinearOnly; }
+
     Status supports(const ir::LayerParams& params, const std::vector<ir::TensorDesc>& inputs,
         const std::vector<ir::TensorDesc>& outputs) const override
     {
@@ -251,13 +284,23 @@ public:
             return unsupported("the fused residual must have the output's dims");
         KILN_RETURN_IF_ERROR(checkFloatTensors(inputs, name().c_str()));
         KILN_RETURN_IF_ERROR(checkFloatTensors(outputs, name().c_str()));
+        KILN_RETURN_IF_ERROR(checkUserLayout(inputs[0], mBlocked, name()));
+        KILN_RETURN_IF_ERROR(checkUserLayout(outputs[0], mBlocked, name()));
+        if (p.epilogue.hasResidual)
+            KILN_RETURN_IF_ERROR(checkUserLayout(inputs[layers::kResidualInput], mBlocked, name()));
         dnnl::post_ops unused;
         KILN_RETURN_IF_ERROR(appendActivation(p.epilogue, unused));
         ConvShape shape;
         KILN_RETURN_IF_ERROR(convShape(p, inputs[0].dims, outputs[0].dims, shape));
+        const ConvLayouts layouts = convLayouts(p, inputs, outputs);
+        const bool anyBlocked = layouts.src != ir::Layout::kLinear || layouts.dst != ir::Layout::kLinear
+            || layouts.residual != ir::Layout::kLinear;
+        // oneDNN's C is the axis before the kernel's; a blocked layout blocks the tensor's axis 1.
+        if (anyBlocked && shape.src.size() != 4)
+            return unsupported(name() + ": blocked layouts need a 2-D kernel over an NCHW tensor");
         return guarded(name(), [&] {
             const OmpThreadScope threads(kilnThreads());
-            (void)makePlan(p, shape, mBlocked);
+            (void)makePlan(p, shape, mBlocked, layouts);
             return Status::ok();
         });
     }
@@ -269,12 +312,13 @@ public:
         ConvShape shape;
         if (inputs.empty() || outputs.empty() || !convShape(p, inputs[0].dims, outputs[0].dims, shape))
             return 0;
+        const ConvLayouts layouts = convLayouts(p, inputs, outputs);
         size_t bytes = 0;
         (void)guarded(name(), [&] {
             for (int32_t n : workspaceThreadCounts())
             {
                 const OmpThreadScope threads(n);
-                bytes = std::max(bytes, makePlan(p, shape, mBlocked).workspaceBytes);
+                bytes = std::max(bytes, makePlan(p, shape, mBlocked, layouts).workspaceBytes);
             }
             return Status::ok();
         });
@@ -311,10 +355,10 @@ public:
             b->threads = kilnThreads();
             const OmpThreadScope threads(b->threads);
             b->stream = dnnl::stream(cpuEngine());
-            b->plan = makePlan(p, shape, mBlocked);
+            b->plan = makePlan(p, shape, mBlocked, convLayouts(p, inputs, outputs));
             const ConvPlan& plan = b->plan;
-            b->src = unboundMemory(plainDesc(shape.src));
-            b->dst = unboundMemory(plainDesc(shape.dst));
+            b->src = unboundMemory(plan.userSrc);
+            b->dst = unboundMemory(plan.userDst);
             b->innerSrc = plan.srcReorder ? unboundMemory(plan.conv.src_desc()) : b->src;
             b->innerDst = plan.dstReorder ? unboundMemory(plan.conv.dst_desc()) : b->dst;
             if (plan.scratchBytes)
@@ -335,13 +379,11 @@ public:
             if (plan.srcReorder)
                 b->toSrc = reorder(plan.toSrc, b->src, b->innerSrc);
             if (plan.dstReorder)
-            {
                 b->fromDst = reorder(plan.fromDst, b->innerDst, b->dst);
-                if (p.epilogue.hasResidual)
-                {
-                    b->residual = unboundMemory(plainDesc(shape.dst));
-                    b->toDst = reorder(plan.toDst, b->residual, b->innerDst);
-                }
+            if (plan.residualReorder)
+            {
+                b->residual = unboundMemory(plan.userResidual);
+                b->toDst = reorder(plan.toDst, b->residual, b->innerDst);
             }
             b->conv = Call{dnnl::convolution_forward(plan.conv)};
             b->conv.add(DNNL_ARG_SRC, b->innerSrc);
@@ -383,7 +425,7 @@ public:
         {
             // oneDNN's sum post-op adds what dst holds before the convolution writes it.
             const void* residual = args.inputs[layers::kResidualInput].data;
-            if (plan.dstReorder)
+            if (plan.residualReorder)
             {
                 KILN_RETURN_IF_ERROR(setHandle(b.residual, residual, b.stream));
                 KILN_RETURN_IF_ERROR(b.toDst.execute(b.stream, "residual reorder"));

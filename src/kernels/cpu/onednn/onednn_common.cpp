@@ -72,6 +72,30 @@ dnnl::memory::desc plainDesc(const dnnl::memory::dims& dims)
     return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, strides);
 }
 
+dnnl::memory::desc userDesc(const dnnl::memory::dims& dims, ir::Layout layout)
+{
+    using Tag = dnnl::memory::format_tag;
+    switch (layout)
+    {
+    case ir::Layout::kLinear: break;
+    case ir::Layout::kChannels8: return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, Tag::nChw8c);
+    case ir::Layout::kChannels16: return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, Tag::nChw16c);
+    }
+    return plainDesc(dims);
+}
+
+Status checkUserLayout(const ir::TensorDesc& tensor, bool blocked, const std::string& what)
+{
+    if (tensor.layout == ir::Layout::kLinear)
+        return Status::ok();
+    if (!blocked)
+        return unsupported(what + ": reads and writes row-major tensors only, not " + ir::layoutName(tensor.layout));
+    const Status fits = ir::checkLayout(tensor.layout, tensor.dims);
+    if (!fits)
+        return unsupported(what + ": " + fits.message() + ", not " + toString(tensor.dims));
+    return Status::ok();
+}
+
 dnnl::memory unboundMemory(const dnnl::memory::desc& desc)
 {
     return dnnl::memory(desc, cpuEngine(), DNNL_MEMORY_NONE);

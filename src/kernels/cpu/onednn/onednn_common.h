@@ -25,6 +25,7 @@
 #pragma once
 
 #include "backends/backend.h"
+#include "ir/layout.h"
 #include "kernels/tactic.h"
 #include "layers/epilogue.h"
 
@@ -94,6 +95,13 @@ auto guarded(const std::string& what, F&& fn) -> decltype(fn())
 dnnl::memory::dims toDnnlDims(const nvinfer1::Dims& d, int32_t begin, int32_t end);
 //! A plain row-major FLOAT descriptor: format nc / ncw / nchw / ncdhw ... by rank.
 dnnl::memory::desc plainDesc(const dnnl::memory::dims& dims);
+//! The descriptor of a tensor a tactic reads or writes in \p layout (ir/layout.h): plainDesc for
+//! kLinear, oneDNN's nChw8c / nChw16c for the blocked layouts. A blocked layout needs 4-D \p dims
+//! (checkUserLayout() first; oneDNN throws for another rank).
+dnnl::memory::desc userDesc(const dnnl::memory::dims& dims, ir::Layout layout);
+//! Ok when \p tensor's layout is one \p what can read or write: kLinear, or with \p blocked a
+//! blocked layout its dims can hold (ir::checkLayout); else unsupported, saying why.
+Status checkUserLayout(const ir::TensorDesc& tensor, bool blocked, const std::string& what);
 //! A memory object with no data handle yet (run() sets it).
 dnnl::memory unboundMemory(const dnnl::memory::desc& desc);
 //! A byte buffer of \p bytes (the user-mode scratchpad of the primitives a tactic runs in turn).

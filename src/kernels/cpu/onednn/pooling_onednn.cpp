@@ -93,12 +93,15 @@ PoolingPd makePd(const PoolShape& s, bool blocked)
     return PoolingPd(desc, attr, cpuEngine());
 }
 
-//! The descriptors and workspace layout of one run: scratchpad at 0 (shared by the primitives,
-//! which run one after another), then the blocked src and dst when there are reorders.
+//! The descriptors and workspace layout of one run with given layouts of the layer's input
+//! (\p src) and output (\p dst): scratchpad at 0 (shared by the primitives, which run one after
+//! another), then the pooling's src and dst where they need reorders from and to the layer's.
 struct PoolPlan
 {
     PoolingPd pool;
-    bool blocked{false};
+    memory::desc userSrc, userDst; //!< the layer's tensors as they lie in memory
+    bool srcReorder{false};
+    bool dstReorder{false};
     dnnl::reorder::primitive_desc toSrc, fromDst;
     size_t scratchBytes{0};
     size_t srcOffset{0};
@@ -106,23 +109,30 @@ struct PoolPlan
     size_t workspaceBytes{0};
 };
 
-PoolPlan makePlan(const PoolShape& s, bool blocked)
+PoolPlan makePlan(const PoolShape& s, bool blocked, ir::Layout src, ir::Layout dst)
 {
     PoolPlan plan;
-    plan.blocked = blocked;
     plan.pool = makePd(s, blocked);
+    plan.userSrc = userDesc(s.src, src);
+    plan.userDst = userDesc(s.dst, dst);
+    plan.srcReorder = plan.pool.src_desc() != plan.userSrc;
+    plan.dstReorder = plan.pool.dst_desc() != plan.userDst;
     size_t scratch = plan.pool.scratchpad_desc().get_size();
-    if (blocked)
+    if (plan.srcReorder)
     {
-        plan.toSrc = makeReorderPd(plainDesc(s.src), plan.pool.src_desc());
-        plan.fromDst = makeReorderPd(plan.pool.dst_desc(), plainDesc(s.dst));
-        scratch = std::max({scratch, plan.toSrc.scratchpad_desc().get_size(), plan.fromDst.scratchpad_desc().get_size()});
+        plan.toSrc = makeReorderPd(plan.userSrc, plan.pool.src_desc());
+        scratch = std::max(scratch, plan.toSrc.scratchpad_desc().get_size());
+    }
+    if (plan.dstReorder)
+    {
+        plan.fromDst = makeReorderPd(plan.pool.dst_desc(), plan.userDst);
+        scratch = std::max(scratch, plan.fromDst.scratchpad_desc().get_size());
     }
     WorkspaceLayout layout;
     layout.reserve(scratch);
     plan.scratchBytes = scratch;
-    plan.srcOffset = layout.reserve(blocked ? plan.pool.src_desc().get_size() : 0);
-    plan.dstOffset = layout.reserve(blocked ? plan.pool.dst_desc().get_size() : 0);
+    plan.srcOffset = layout.reserve(plan.srcReorder ? plan.pool.src_desc().get_size() : 0);
+    plan.dstOffset = layout.reserve(plan.dstReorder ? plan.pool.dst_desc().get_size() : 0);
     plan.workspaceBytes = layout.size();
     return plan;
 }
@@ -147,6 +157,10 @@ public:
     {
     }
 
+    //! The blocked variant reads and writes nChw8c / nChw16c tensors as they are, reordering only
+    //! where its primitive's format differs.
+    ir::LayoutSet layouts() const override { return mBlocked ? ir::kAllLayouts : ir::kLinearOnly; }
+
     Status supports(const ir::LayerParams& params, const std::vector<ir::TensorDesc>& inputs,
         const std::vector<ir::TensorDesc>& outputs) const override
     {
@@ -156,12 +170,17 @@ public:
             return unsupported("one input and one output");
         KILN_RETURN_IF_ERROR(checkFloatTensors(inputs, name().c_str()));
         KILN_RETURN_IF_ERROR(checkFloatTensors(outputs, name().c_str()));
+        KILN_RETURN_IF_ERROR(checkUserLayout(inputs[0], mBlocked, name()));
+        KILN_RETURN_IF_ERROR(checkUserLayout(outputs[0], mBlocked, name()));
         PoolShape s;
         KILN_RETURN_IF_ERROR(
             poolShape(static_cast<const layers::PoolingParams&>(params), inputs[0].dims, outputs[0].dims, s));
+        // oneDNN's C is the axis before the window's; a blocked layout blocks the tensor's axis 1.
+        if ((inputs[0].layout != ir::Layout::kLinear || outputs[0].layout != ir::Layout::kLinear) && s.src.size() != 4)
+            return unsupported(name() + ": blocked layouts need a 2-D window over an NCHW tensor");
         return guarded(name(), [&] {
             const OmpThreadScope threads(kilnThreads());
-            (void)makePlan(s, mBlocked);
+            (void)makePlan(s, mBlocked, inputs[0].layout, outputs[0].layout);
             return Status::ok();
         });
     }
@@ -178,7 +197,7 @@ public:
             for (int32_t n : workspaceThreadCounts())
             {
                 const OmpThreadScope threads(n);
-                bytes = std::max(bytes, makePlan(s, mBlocked).workspaceBytes);
+                bytes = std::max(bytes, makePlan(s, mBlocked, inputs[0].layout, outputs[0].layout).workspaceBytes);
             }
             return Status::ok();
         });
@@ -196,12 +215,12 @@ public:
             b->threads = kilnThreads();
             const OmpThreadScope threads(b->threads);
             b->stream = dnnl::stream(cpuEngine());
-            b->plan = makePlan(s, mBlocked);
+            b->plan = makePlan(s, mBlocked, inputs[0].layout, outputs[0].layout);
             const PoolPlan& plan = b->plan;
-            b->src = unboundMemory(plainDesc(s.src));
-            b->dst = unboundMemory(plainDesc(s.dst));
-            b->innerSrc = mBlocked ? unboundMemory(plan.pool.src_desc()) : b->src;
-            b->innerDst = mBlocked ? unboundMemory(plan.pool.dst_desc()) : b->dst;
+            b->src = unboundMemory(plan.userSrc);
+            b->dst = unboundMemory(plan.userDst);
+            b->innerSrc = plan.srcReorder ? unboundMemory(plan.pool.src_desc()) : b->src;
+            b->innerDst = plan.dstReorder ? unboundMemory(plan.pool.dst_desc()) : b->dst;
             if (plan.scratchBytes)
                 b->scratch = unboundMemory(scratchDesc(plan.scratchBytes));
             auto call = [&](dnnl::primitive primitive, int fromArg, const memory& from, int toArg, const memory& to) {
@@ -212,11 +231,10 @@ public:
                     c.add(DNNL_ARG_SCRATCHPAD, b->scratch);
                 return c;
             };
-            if (mBlocked)
-            {
+            if (plan.srcReorder)
                 b->toSrc = call(dnnl::reorder(plan.toSrc), DNNL_ARG_FROM, b->src, DNNL_ARG_TO, b->innerSrc);
+            if (plan.dstReorder)
                 b->fromDst = call(dnnl::reorder(plan.fromDst), DNNL_ARG_FROM, b->innerDst, DNNL_ARG_TO, b->dst);
-            }
             b->pool = call(dnnl::pooling_forward(plan.pool), DNNL_ARG_SRC, b->innerSrc, DNNL_ARG_DST, b->innerDst);
             return std::unique_ptr<TacticState>(std::move(b));
         });
@@ -234,19 +252,18 @@ public:
         {
             if (plan.scratchBytes)
                 KILN_RETURN_IF_ERROR(setHandle(b.scratch, ws, b.stream));
-            if (mBlocked)
-            {
+            if (plan.srcReorder)
                 KILN_RETURN_IF_ERROR(setHandle(b.innerSrc, ws + plan.srcOffset, b.stream));
+            if (plan.dstReorder)
                 KILN_RETURN_IF_ERROR(setHandle(b.innerDst, ws + plan.dstOffset, b.stream));
-            }
             b.workspace = ws;
         }
         KILN_RETURN_IF_ERROR(setHandle(b.src, args.inputs[0].data, b.stream));
         KILN_RETURN_IF_ERROR(setHandle(b.dst, args.outputs[0].data, b.stream));
-        if (mBlocked)
+        if (plan.srcReorder)
             KILN_RETURN_IF_ERROR(b.toSrc.execute(b.stream, "source reorder"));
         KILN_RETURN_IF_ERROR(b.pool.execute(b.stream, "pooling"));
-        if (mBlocked)
+        if (plan.dstReorder)
             KILN_RETURN_IF_ERROR(b.fromDst.execute(b.stream, "destination reorder"));
         return Status::ok();
     }
