@@ -236,8 +236,8 @@ public:
     }
 };
 
-//! Updates the weights of a refittable engine. Refit is implemented by a later milestone; until then
-//! createInferRefitter() fails with a clear error.
+//! Updates the weights of an engine built with BuilderFlag::kREFIT, addressed by network layer name
+//! and WeightsRole; weights fused together by the optimizer must be set together (getMissing).
 class IRefitter
 {
 public:

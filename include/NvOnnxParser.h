@@ -88,8 +88,15 @@ public:
     virtual int getNbErrors() const = 0;
     virtual IParserError const* getError(int index) const = 0;
     virtual void clearErrors() = 0;
-    //! Maps initializer names to (layer, role) pairs for refitting; same size protocol as
-    //! IRefitter::getAll.
+    //! The refit map of the last successful parse: one entry per (initializer, layer, role) where
+    //! the parser passed an initializer of the main graph verbatim as the weights of a network layer
+    //! (Conv W/B -> convolution kKERNEL/kBIAS; an initializer used as a tensor -> its Constant layer,
+    //! kCONSTANT; ...). Initializers transformed before use (e.g. BatchNormalization parameters folded
+    //! into a Scale, transposed kernels) are not listed; an initializer that feeds several layers is
+    //! listed once per (layer, role), in model order of the initializers, then network order.
+    //! Returns the number of entries and writes all of them into each non-null array (each must hold
+    //! that many): call with nullptrs first for the size. The strings are owned by the parser and
+    //! stay valid until it is destroyed or parses again. Empty after a failed parse.
     virtual int getRefitMap(const char** weightNames, const char** layerNames, nvinfer1::WeightsRole* roles) = 0;
     virtual ~IParser() noexcept {}
 };

@@ -2,7 +2,7 @@
 # Installs what Kiln needs to build and test on Debian 12: a C++17 compiler, CMake, GoogleTest,
 # Google Benchmark, protobuf, Debian's ONNX packages (libonnx-dev for the parser,
 # libonnx-testdata for the conformance runner), oneDNN (libdnnl-dev, the onednn CPU tactics),
-# clang (the fuzz target), and the pinned Python
+# clang (the fuzz target), zlib (kiln refit reads np.savez_compressed archives), and the pinned Python
 # packages of tests/onnx/models/requirements.txt (onnx, onnxruntime, numpy: tests and benchmarks
 # only). Installs only what is missing; needs root (or sudo) when something is.
 set -euo pipefail
@@ -20,6 +20,7 @@ command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
 [ -f /usr/include/onnx/onnx_pb.h ] || need+=(libonnx-dev)
 [ -d /usr/share/libonnx-testdata/data/node ] || need+=(libonnx-testdata)
 [ -f /usr/include/dnnl.hpp ] || need+=(libdnnl-dev)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   SUDO=""

@@ -43,7 +43,7 @@ public:
     nvinfer1::TensorLocation getLocation(int32_t bindingIndex) const noexcept override;
     nvinfer1::IExecutionContext* createExecutionContextWithoutDeviceMemory() noexcept override;
     size_t getDeviceMemorySize() const noexcept override { return mEngine->plan().deviceMemorySize(); }
-    bool isRefittable() const noexcept override { return false; }
+    bool isRefittable() const noexcept override { return mEngine->plan().refittable; }
     int32_t getBindingBytesPerComponent(int32_t bindingIndex) const noexcept override;
     int32_t getBindingComponentsPerElement(int32_t bindingIndex) const noexcept override;
     nvinfer1::TensorFormat getBindingFormat(int32_t bindingIndex) const noexcept override;

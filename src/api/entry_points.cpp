@@ -2,6 +2,7 @@
 #include "NvInfer.h"
 #include "api/builder_impl.h"
 #include "api/engine_impl.h"
+#include "api/refitter_impl.h"
 #include "common/reporter.h"
 
 #include <algorithm>
@@ -99,10 +100,14 @@ extern "C" TENSORRTAPI void* createInferRefitter_INTERNAL(void* engine, void* lo
     kiln::rememberLogger(log);
     if (!kiln::api::checkVersion(log, version, "createInferRefitter"))
         return nullptr;
-    kiln::Reporter(log).error(nvinfer1::ErrorCode::kUNSUPPORTED_STATE,
-        engine ? "createInferRefitter: the engine is not refittable (refit is not implemented in Kiln yet)"
-               : "createInferRefitter: engine is null");
-    return nullptr;
+    if (!engine)
+    {
+        kiln::Reporter(log).error(nvinfer1::ErrorCode::kINVALID_ARGUMENT, "createInferRefitter: engine is null");
+        return nullptr;
+    }
+    // Every ICudaEngine Kiln hands out is an EngineImpl.
+    auto* impl = static_cast<kiln::api::EngineImpl*>(static_cast<nvinfer1::ICudaEngine*>(engine));
+    return static_cast<nvinfer1::IRefitter*>(kiln::api::RefitterImpl::create(*impl, kiln::Reporter(log)));
 }
 
 extern "C" TENSORRTAPI nvinfer1::ILogger* getLogger()

@@ -123,7 +123,54 @@ private:
     Status mStatus;
 };
 
+//! A copy of \p network whose weights the copy owns (what a refittable engine keeps).
+std::shared_ptr<ir::Graph> ownedCopy(const ir::Graph& network)
+{
+    std::shared_ptr<ir::Graph> copy = network.clone();
+    class Own final : public ir::WeightsVisitor
+    {
+    public:
+        explicit Own(ir::Graph& g)
+            : mGraph(g)
+        {
+        }
+        void visit(const char*, int32_t, ir::WeightsRef& w) override
+        {
+            if (w.count > 0 && w.values)
+                w = mGraph.ownWeights(w.type, w.values, w.count);
+        }
+
+    private:
+        ir::Graph& mGraph;
+    } own(*copy);
+    for (auto& layer : copy->layers)
+        layer->params->visitWeights(own);
+    return copy;
+}
+
 } // namespace
+
+Expected<OptimizedNetwork> optimizeNetwork(const ir::Graph& network, const optimizer::OptimizerOptions& options,
+    const Reporter& reporter)
+{
+    OptimizedNetwork result;
+    result.graph = network.clone();
+    ir::Graph& graph = *result.graph;
+    result.implicitBatch = graph.implicitBatch;
+    graph.removeDeadLayers();
+    // ITensor::setType on an identity's output asks for a conversion.
+    for (auto& layer : graph.layers)
+        if (layer->kind() == ir::LayerKind::kIdentity && layer->outputs[0]->typeSet)
+            static_cast<layers::IdentityParams&>(*layer->params).outputType = static_cast<int32_t>(layer->outputs[0]->type);
+    if (result.implicitBatch)
+        KILN_RETURN_IF_ERROR(lowerImplicitBatch(graph));
+    KILN_RETURN_IF_ERROR(optimizer::optimize(graph, options, reporter));
+    auto order = graph.topologicalOrder();
+    if (!order)
+        return order.status();
+    result.order = std::move(order.value());
+    return result;
+}
 
 Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, const BuildOptions& options,
     const backends::Allocator& allocator, const Reporter& reporter, SelectionStats* statsOut)
@@ -134,28 +181,21 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
         reporter.warning("BuilderFlag::kFP16 is accepted but not honoured on the CPU yet: the engine computes in FP32");
     if (flag(BuilderFlag::kINT8))
         reporter.warning("BuilderFlag::kINT8 is accepted but not honoured on the CPU yet: the engine computes in FP32");
-    if (flag(BuilderFlag::kREFIT))
-        reporter.warning("BuilderFlag::kREFIT is accepted but refit is not implemented yet: the engine is not refittable");
+    if (flag(BuilderFlag::kREFIT) && options.profiles.size() > 1)
+        return invalidArgument("a refittable engine (BuilderFlag::kREFIT) can have only one optimization profile, the config has "
+            + std::to_string(options.profiles.size()));
     if (options.deviceType == nvinfer1::DeviceType::kDLA)
         return unsupported("DeviceType::kDLA: Kiln has no DLA backend");
     if (options.deviceType == nvinfer1::DeviceType::kGPU)
         reporter.info("no usable CUDA device backend in this build: building for the CPU");
 
     KILN_RETURN_IF_ERROR(checkNetwork(network));
-    std::unordered_map<const ir::Tensor*, ir::Tensor*> toClone;
-    std::unique_ptr<ir::Graph> graph = network.clone(&toClone);
-    const bool implicitBatch = graph->implicitBatch;
-    graph->removeDeadLayers();
-    // ITensor::setType on an identity's output asks for a conversion.
-    for (auto& layer : graph->layers)
-        if (layer->kind() == ir::LayerKind::kIdentity && layer->outputs[0]->typeSet)
-            static_cast<layers::IdentityParams&>(*layer->params).outputType = static_cast<int32_t>(layer->outputs[0]->type);
-    if (implicitBatch)
-        KILN_RETURN_IF_ERROR(lowerImplicitBatch(*graph));
-    KILN_RETURN_IF_ERROR(optimizer::optimize(*graph, options.optimizer, reporter));
-    auto order = graph->topologicalOrder();
-    if (!order)
-        return order.status();
+    auto optimized = optimizeNetwork(network, options.optimizer, reporter);
+    if (!optimized)
+        return optimized.status();
+    std::unique_ptr<ir::Graph>& graph = optimized->graph;
+    const bool implicitBatch = optimized->implicitBatch;
+    const std::vector<ir::Layer*>* order = &optimized->order;
 
     auto profiles = resolveProfiles(*graph, options, implicitBatch);
     if (!profiles)
@@ -177,7 +217,7 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
             for (size_t i = 0; i < graph->inputs.size(); ++i)
                 inputIndex[graph->inputs[i]] = i;
             std::unordered_map<const ir::Tensor*, ir::TensorDesc> descs;
-            Status s = ir::propagateShapes(*graph, order.value(), [&](const ir::Tensor& t) {
+            Status s = ir::propagateShapes(*graph, *order, [&](const ir::Tensor& t) {
                 ir::TensorDesc d;
                 d.type = t.type;
                 d.dims = (*corner)[inputIndex.at(&t)];
@@ -217,6 +257,16 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
     plan.maxBatchSize = implicitBatch ? options.maxBatchSize : 1;
     plan.device = backends::cpuDevice().fingerprint();
     plan.device.features = 0; // set by tactic selection to what the chosen tactics need
+    if (flag(BuilderFlag::kREFIT))
+    {
+        plan.refittable = true;
+        plan.refit = std::make_shared<plan::RefitRecipe>();
+        plan.refit->network = ownedCopy(network);
+        const optimizer::OptimizerOptions effective = optimizer::withEnvironment(options.optimizer);
+        plan.refit->optimizerDisabled = effective.disabled;
+        plan.refit->disabledPasses = effective.disabledPasses;
+        plan.refit->stopAfterPass = effective.stopAfterPass;
+    }
 
     // Tensors: I/O first so binding order is stable, then layer outputs in execution order.
     std::unordered_map<const ir::Tensor*, int32_t> tensorIndex;
@@ -251,7 +301,7 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
     }
 
     std::vector<std::vector<LayerCorners>> corners; // [layer][profile]
-    for (ir::Layer* layer : order.value())
+    for (ir::Layer* layer : *order)
     {
         plan::PlanLayer pl;
         pl.name = layer->name;

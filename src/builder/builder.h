@@ -43,6 +43,20 @@ struct BuildOptions
     TimingCache* timingCache{nullptr};
 };
 
+//! A network after the optimizer: the graph, with its layers in execution order (the engine plan's
+//! layers, before the layout choice adds Reformat layers).
+struct OptimizedNetwork
+{
+    std::unique_ptr<ir::Graph> graph;
+    std::vector<ir::Layer*> order;
+    bool implicitBatch{false}; //!< the network had an implicit batch (the graph now has it as axis 0)
+};
+
+//! The first steps of a build: copy \p network, drop dead layers, lower implicit batch, optimize.
+//! buildPlan() starts with it; refit runs it again on the network with new weights.
+Expected<OptimizedNetwork> optimizeNetwork(const ir::Graph& network, const optimizer::OptimizerOptions& options,
+    const Reporter& reporter);
+
 struct SelectionStats;
 
 //! Builds an engine plan; errors name the layer, tensor or profile at fault.

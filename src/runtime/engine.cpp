@@ -78,28 +78,104 @@ Expected<std::shared_ptr<Engine>> Engine::create(std::unique_ptr<plan::EnginePla
             KILN_RETURN_IF_ERROR((*ctx)->resolveShapes());
         }
     }
-    // Only a plan that passed validation reaches the tactics' prepare(); a tactic shared by several
-    // profiles is prepared once.
+    // Only a plan that passed validation reaches the tactics' prepare().
     const plan::EnginePlan& valid = *engine->mPlan;
     engine->mPrepared.assign(nbProfiles, std::vector<std::shared_ptr<const kernels::TacticState>>(valid.layers.size()));
+    std::vector<std::shared_ptr<const kernels::TacticState>> perProfile;
     for (size_t l = 0; l < valid.layers.size(); ++l)
+    {
+        KILN_RETURN_IF_ERROR(engine->prepareLayer(l, *valid.layers[l].params, perProfile));
         for (size_t p = 0; p < nbProfiles; ++p)
-        {
-            const kernels::Tactic* t = engine->mTactics[p][l];
-            size_t same = 0;
-            while (same < p && engine->mTactics[same][l] != t)
-                ++same;
-            if (same < p)
-            {
-                engine->mPrepared[p][l] = engine->mPrepared[same][l];
-                continue;
-            }
-            auto prepared = t->prepare(*valid.layers[l].params, allocator);
-            if (!prepared)
-                return prepared.status().withContext("layer '" + valid.layers[l].name + "' (tactic " + t->name() + ")");
-            engine->mPrepared[p][l] = std::move(prepared.value());
-        }
+            engine->mPrepared[p][l] = std::move(perProfile[p]);
+    }
     return engine;
+}
+
+Status Engine::prepareLayer(
+    size_t layer, const ir::LayerParams& params, std::vector<std::shared_ptr<const kernels::TacticState>>& perProfile) const
+{
+    const size_t nbProfiles = mTactics.size();
+    perProfile.assign(nbProfiles, nullptr);
+    for (size_t p = 0; p < nbProfiles; ++p)
+    {
+        const kernels::Tactic* t = mTactics[p][layer];
+        size_t same = 0;
+        while (same < p && mTactics[same][layer] != t)
+            ++same;
+        if (same < p)
+        {
+            perProfile[p] = perProfile[same];
+            continue;
+        }
+        auto prepared = t->prepare(params, mAllocator);
+        if (!prepared)
+            return prepared.status().withContext("layer '" + mPlan->layers[layer].name + "' (tactic " + t->name() + ")");
+        perProfile[p] = std::move(prepared.value());
+    }
+    return Status::ok();
+}
+
+namespace
+{
+
+//! The weights slots of \p params in visitWeights order.
+std::vector<ir::WeightsRef*> weightsSlots(ir::LayerParams& params)
+{
+    struct Collect final : ir::WeightsVisitor
+    {
+        std::vector<ir::WeightsRef*> slots;
+        void visit(const char*, int32_t, ir::WeightsRef& w) override { slots.push_back(&w); }
+    } collect;
+    params.visitWeights(collect);
+    return collect.slots;
+}
+
+} // namespace
+
+Status Engine::refit(const std::vector<WeightsUpdate>& updates, std::shared_ptr<plan::RefitRecipe> recipe)
+{
+    std::unique_lock<std::shared_mutex> exclusive(mLock);
+    const uint8_t* blockBegin = mPlan->weights ? mPlan->weights->data() : nullptr;
+    const uint8_t* blockEnd = blockBegin ? blockBegin + mPlan->weights->size() : nullptr;
+    // Check everything, and pack the new weights from copies of the layers' parameters that point
+    // at them, before writing anything: on an error the engine stays as it was.
+    std::vector<uint8_t*> targets;
+    std::vector<std::unique_ptr<ir::LayerParams>> staged(mPlan->layers.size());
+    for (const WeightsUpdate& u : updates)
+    {
+        if (u.layer >= mPlan->layers.size())
+            return internalError("refit: layer index out of range");
+        const plan::PlanLayer& layer = mPlan->layers[u.layer];
+        std::vector<ir::WeightsRef*> slots = weightsSlots(*layer.params);
+        if (u.slot < 0 || static_cast<size_t>(u.slot) >= slots.size())
+            return internalError("refit: layer '" + layer.name + "' has no weights slot " + std::to_string(u.slot));
+        const ir::WeightsRef& w = *slots[static_cast<size_t>(u.slot)];
+        const size_t bytes = static_cast<size_t>(w.count) * elementSize(w.type);
+        const auto* at = static_cast<const uint8_t*>(w.values);
+        if (u.size != bytes || (bytes > 0 && (!u.data || !at || at < blockBegin || at + bytes > blockEnd)))
+            return internalError("refit: layer '" + layer.name + "' weights slot " + std::to_string(u.slot)
+                + " does not match the engine's weights");
+        targets.push_back(const_cast<uint8_t*>(at));
+        if (!staged[u.layer])
+            staged[u.layer] = layer.params->clone();
+        weightsSlots(*staged[u.layer])[static_cast<size_t>(u.slot)]->values = u.data;
+    }
+    std::vector<std::vector<std::shared_ptr<const kernels::TacticState>>> prepared(mPlan->layers.size());
+    for (size_t l = 0; l < mPlan->layers.size(); ++l)
+        if (staged[l])
+            KILN_RETURN_IF_ERROR(prepareLayer(l, *staged[l], prepared[l]));
+    // Tactics keep no pointer to the weights they packed (run() reads them through the layer's
+    // parameters), so the packing made from the staged copies serves the engine's weights.
+    for (size_t i = 0; i < updates.size(); ++i)
+        if (updates[i].size)
+            std::memcpy(targets[i], updates[i].data, updates[i].size);
+    for (size_t l = 0; l < mPlan->layers.size(); ++l)
+        if (staged[l])
+            for (size_t p = 0; p < mPrepared.size(); ++p)
+                mPrepared[p][l] = std::move(prepared[l][p]);
+    mPlan->refit = std::move(recipe);
+    mGeneration.fetch_add(1, std::memory_order_acq_rel);
+    return Status::ok();
 }
 
 Expected<std::unique_ptr<ExecutionContext>> ExecutionContext::create(
@@ -325,6 +401,7 @@ Status ExecutionContext::bindTactics()
         a.bound = mBound[l].get();
     }
     mBoundValid = true;
+    mBoundGeneration = mEngine->generation();
     return Status::ok();
 }
 
@@ -333,6 +410,10 @@ Status ExecutionContext::enqueue(void* const* ioBuffers, int32_t batch, backends
     const plan::EnginePlan& plan = mEngine->plan();
     if (!ioBuffers && !plan.io.empty())
         return invalidArgument("the bindings array is null");
+    // Refit waits for this execution to end and this execution for a refit in progress.
+    std::shared_lock<std::shared_mutex> executing(mEngine->lock());
+    if (mBoundGeneration != mEngine->generation())
+        mBoundValid = false;
     if (batch > 0)
     {
         if (batch > plan.maxBatchSize)

@@ -6,16 +6,21 @@
 #include "kernels/tactic.h"
 #include "serialize/engine_plan.h"
 
+#include <atomic>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
 namespace kiln::runtime
 {
 
-//! An immutable plan plus the tactics resolved for its layers. Shared by its contexts; execution
-//! never mutates it.
+using plan::WeightsUpdate;
+
+//! A plan plus the tactics resolved for its layers. Shared by its contexts; execution never
+//! mutates it. Only refit() changes it, never while a context executes: execution holds the
+//! engine's lock shared, refit exclusively.
 class Engine
 {
 public:
@@ -33,8 +38,26 @@ public:
         return mPrepared[static_cast<size_t>(profile)][layer].get();
     }
 
+    //! Held shared while a context executes (and while the engine is serialized), exclusively by
+    //! refit().
+    std::shared_mutex& lock() const { return mLock; }
+    //! Changes with every refit: contexts bound before must bind their tactics again.
+    uint64_t generation() const { return mGeneration.load(std::memory_order_acquire); }
+
+    //! Writes \p updates into the engine's weights, prepares the changed layers' tactics again and
+    //! keeps \p recipe (the network with the new weights). Waits for running executions; on an
+    //! error (the allocator failing while packing) nothing changes.
+    Status refit(const std::vector<WeightsUpdate>& updates, std::shared_ptr<plan::RefitRecipe> recipe);
+
 private:
     Engine() = default;
+    //! Tactic::prepare() of \p layer's tactics on \p params (the layer's, or a copy with new
+    //! weights), in every profile (a tactic shared by profiles once).
+    Status prepareLayer(size_t layer, const ir::LayerParams& params,
+        std::vector<std::shared_ptr<const kernels::TacticState>>& perProfile) const;
+
+    mutable std::shared_mutex mLock;
+    std::atomic<uint64_t> mGeneration{0};
     std::unique_ptr<plan::EnginePlan> mPlan;
     std::vector<std::vector<const kernels::Tactic*>> mTactics;                       //!< [profile][layer]
     std::vector<std::vector<std::shared_ptr<const kernels::TacticState>>> mPrepared; //!< [profile][layer]
@@ -86,6 +109,7 @@ private:
     std::vector<kernels::KernelArgs> mArgs; //!< per layer, rebuilt when shapes change
     std::vector<std::unique_ptr<kernels::TacticState>> mBound; //!< per layer, Tactic::bind() for the current shapes
     bool mBoundValid{false};
+    uint64_t mBoundGeneration{0};           //!< the engine's generation() the tactics were bound at
     std::vector<void*> mTensorData;         //!< per plan tensor, during execute()
 };
 

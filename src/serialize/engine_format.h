@@ -59,14 +59,17 @@
 //   the weights block, byte for byte: the plan's block (slots inside it keep their offsets; the
 //   builder aligns them to 256 bytes), then any slot that lives elsewhere, each appended at the
 //   next 256-byte boundary with zeros in between
+// "network" (NETW)
+//   empty unless refittable; else the network as built and the build's optimizer options
+//   (serialize/network_codec.h)
 //
 // Weights in an engine are FLOAT or INT32 (INT8 and BOOL as raw bytes for constants); a slot's
 // offset is a multiple of its element size and offset + count × elementSize fits in the block.
 // An empty slot (count 0) has offset 0 and is read back as values == nullptr.
 //
 // Compatibility: ir::LayerKind values, the field order of each kind and the section payloads are
-// part of format version 3 (version 2 added per-profile tactics and candidate records, version 3
-// tensor layouts). Appending
+// part of format version 4 (version 2 added per-profile tactics and candidate records, version 3
+// tensor layouts, version 4 the network section). Appending
 // kinds or fields changes what a file means, which the exact
 // Kiln version check covers; a change that must read older files bumps kEngineFormatVersion.
 #pragma once
@@ -84,7 +87,7 @@ namespace kiln::serialize
 {
 
 constexpr char kEngineMagic[8] = {'K', 'I', 'L', 'N', 'E', 'N', 'G', '\0'};
-constexpr uint32_t kEngineFormatVersion = 3;
+constexpr uint32_t kEngineFormatVersion = 4;
 
 //! A tag whose four little-endian bytes spell \p code.
 constexpr uint32_t fourCC(const char (&code)[5])
@@ -98,11 +101,12 @@ constexpr uint32_t kSectionTensors = fourCC("TENS");
 constexpr uint32_t kSectionLayers = fourCC("LAYR");
 constexpr uint32_t kSectionMemory = fourCC("MEMP");
 constexpr uint32_t kSectionWeights = fourCC("WGHT");
+constexpr uint32_t kSectionNetwork = fourCC("NETW");
 
-constexpr uint32_t kNbSections = 5;
+constexpr uint32_t kNbSections = 6;
 //! The sections of a version-1 file, in file order.
 constexpr uint32_t kSectionOrder[kNbSections]
-    = {kSectionIoProfiles, kSectionTensors, kSectionLayers, kSectionMemory, kSectionWeights};
+    = {kSectionIoProfiles, kSectionTensors, kSectionLayers, kSectionMemory, kSectionWeights, kSectionNetwork};
 
 //! Bytes before a section's payload: tag u32, length u64, checksum u32.
 constexpr size_t kSectionFrameSize = 16;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "backends/backend.h"
+#include "ir/graph.h"
 #include "ir/params.h"
 
 #include <memory>
@@ -93,6 +94,27 @@ private:
     uint64_t mSize{0};
 };
 
+//! What refit needs (engines built with BuilderFlag::kREFIT only): the network as built, with its
+//! weights (owned by the graph), and the optimizer options the build used, so that the optimizer can
+//! run again on new weights and must reach the same engine layers.
+struct RefitRecipe
+{
+    std::shared_ptr<ir::Graph> network;
+    bool optimizerDisabled{false};
+    std::vector<std::string> disabledPasses;
+    int32_t stopAfterPass{-1};
+};
+
+//! New bytes for one weights slot of one engine layer (what refit writes into an engine).
+struct WeightsUpdate
+{
+    size_t layer{0};
+    int32_t slot{0};          //!< in LayerParams::visitWeights order
+    const uint8_t* data{nullptr}; //!< the bytes: \p owned's, or memory the refit recipe keeps
+    size_t size{0};
+    std::vector<uint8_t> owned;   //!< converted bytes (HALF weights become FLOAT), when needed
+};
+
 struct EnginePlan
 {
     std::string name;
@@ -107,6 +129,8 @@ struct EnginePlan
     uint64_t arenaSize{0};       //!< bytes of activations
     uint64_t maxWorkspaceSize{0}; //!< largest workspace of any layer's tactic
     bool refittable{false};
+    //! Set exactly when refittable.
+    std::shared_ptr<RefitRecipe> refit;
 
     int32_t nbInputs() const;
     int32_t nbOutputs() const { return static_cast<int32_t>(io.size()) - nbInputs(); }

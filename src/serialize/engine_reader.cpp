@@ -6,6 +6,7 @@
 #include "common/dtype.h"
 #include "serialize/byte_io.h"
 #include "serialize/engine_format.h"
+#include "serialize/network_codec.h"
 #include "serialize/params_codec.h"
 
 #include <algorithm>
@@ -399,6 +400,22 @@ Status readLayers(Span s, EnginePlan& plan)
     return r.status();
 }
 
+Status readNetworkSection(Span s, EnginePlan& plan)
+{
+    if (s.size == 0)
+    {
+        if (plan.refittable)
+            return invalidArgument("section 'network': a refittable engine needs its network");
+        return Status::ok();
+    }
+    if (!plan.refittable)
+        return invalidArgument("section 'network': only refittable engines keep their network");
+    ByteReader r(s.data, s.size, "network");
+    plan.refit = readNetwork(r);
+    finish(r);
+    return r.status();
+}
+
 } // namespace
 
 Expected<std::unique_ptr<EnginePlan>> readEngine(const void* data, size_t size, const backends::Allocator& allocator)
@@ -420,6 +437,7 @@ Expected<std::unique_ptr<EnginePlan>> readEngine(const void* data, size_t size, 
     KILN_RETURN_IF_ERROR(readIoProfiles(sections[0], *plan));
     KILN_RETURN_IF_ERROR(readWeights(sections[4], *plan, allocator));
     KILN_RETURN_IF_ERROR(readLayers(sections[2], *plan));
+    KILN_RETURN_IF_ERROR(readNetworkSection(sections[5], *plan));
     return plan;
 }
 

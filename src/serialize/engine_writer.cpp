@@ -3,6 +3,7 @@
 #include "common/dtype.h"
 #include "serialize/byte_io.h"
 #include "serialize/engine_format.h"
+#include "serialize/network_codec.h"
 #include "serialize/params_codec.h"
 
 namespace kiln::serialize
@@ -17,6 +18,7 @@ const char* sectionName(uint32_t tag)
     case kSectionLayers: return "layers";
     case kSectionMemory: return "memory";
     case kSectionWeights: return "weights";
+    case kSectionNetwork: return "network";
     default: return "unknown";
     }
 }
@@ -259,6 +261,11 @@ std::vector<uint8_t> writeEngine(const plan::EnginePlan& plan)
 
     start = beginSection(w, kSectionWeights);
     writeWeights(w, plan, layout);
+    finishSection(w, start);
+
+    start = beginSection(w, kSectionNetwork);
+    if (plan.refit)
+        writeNetwork(w, *plan.refit);
     finishSection(w, start);
 
     return w.release();

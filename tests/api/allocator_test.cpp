@@ -55,7 +55,9 @@ private:
 //! Builds, serializes, deserializes and runs a random-weights LeNet with \p allocator on both the
 //! builder and the runtime. Returns whether every step worked. With \p cache (holding this LeNet's
 //! timings) every build chooses the same tactics, so makes the same allocation calls.
-bool lenetLifecycle(CountingAllocator& allocator, CapturingLogger& logger, const ITimingCache* cache = nullptr)
+//! With \p refit the built engine is refittable and, after the runs, refit with a LeNet of other
+//! random weights and run again (a failed refit must leave it running on the old weights).
+bool lenetLifecycle(CountingAllocator& allocator, CapturingLogger& logger, const ITimingCache* cache = nullptr, bool refit = false)
 {
     UniquePtr<IBuilder> builder(createInferBuilder(logger));
     builder->setGpuAllocator(&allocator);
@@ -70,6 +72,8 @@ bool lenetLifecycle(CountingAllocator& allocator, CapturingLogger& logger, const
     UniquePtr<IBuilderConfig> config(builder->createBuilderConfig());
     if (cache && !config->setTimingCache(*cache, false))
         return false;
+    if (refit)
+        config->setFlag(BuilderFlag::kREFIT);
     UniquePtr<ICudaEngine> engine(builder->buildEngineWithConfig(*network, *config));
     if (!engine)
         return false;
@@ -88,7 +92,28 @@ bool lenetLifecycle(CountingAllocator& allocator, CapturingLogger& logger, const
         if (!a || !b || !a->execute(2, bindings) || !b->execute(1, bindings))
             return false;
     }
-    return true;
+    if (!refit)
+        return true;
+    UniquePtr<INetworkDefinition> other(builder->createNetworkV2(0));
+    kiln::tools::WeightStore otherStore;
+    opt.seed = 2;
+    if (!kiln::tools::buildLeNet(*other, nullptr, otherStore, opt, error))
+        return false;
+    const std::vector<float> before = out;
+    UniquePtr<IRefitter> refitter(createInferRefitter(*engine, logger));
+    if (!refitter || kiln::tools::setWeightsFrom(*refitter, *other) != refitter->getAll(0, nullptr, nullptr))
+        return false;
+    const bool refitted = refitter->refitCudaEngine();
+    UniquePtr<IExecutionContext> c(engine->createExecutionContext());
+    if (!c || !c->execute(2, bindings))
+        return false;
+    // Refit changed the outputs, or failed and left them as they were (up to the rounding of
+    // oneDNN kernels, which can vary with the threads they get on a busy machine).
+    float change = 0.f;
+    for (size_t i = 0; i < out.size(); ++i)
+        change = std::max(change, std::fabs(out[i] - before[i]));
+    EXPECT_EQ(change > 1e-3f, refitted) << "largest change " << change;
+    return refitted;
 }
 
 TEST(Allocator, EveryAllocationGoesThroughItAndIsFreed)
@@ -125,6 +150,34 @@ TEST(Allocator, FailingAllocationIsACleanErrorForEveryCall)
         CapturingLogger logger;
         logger.expectErrors();
         EXPECT_FALSE(lenetLifecycle(allocator, logger, cache.get())) << "call " << n << " failed but everything worked";
+        EXPECT_TRUE(logger.hasError("allocat")) << "call " << n << ": " << logger.errors();
+        EXPECT_TRUE(allocator.live.empty()) << "call " << n << ": leaked " << allocator.live.size();
+        EXPECT_EQ(allocator.unknownFrees, 0);
+    }
+}
+
+TEST(Allocator, FailingAllocationDuringRefitIsACleanError)
+{
+    CapturingLogger cacheLogger;
+    UniquePtr<IBuilder> cacheBuilder(createInferBuilder(cacheLogger));
+    UniquePtr<IBuilderConfig> cacheConfig(cacheBuilder->createBuilderConfig());
+    UniquePtr<ITimingCache> cache(cacheConfig->createTimingCache(nullptr, 0));
+    {
+        CountingAllocator warm;
+        ASSERT_TRUE(lenetLifecycle(warm, cacheLogger, cache.get(), true)) << cacheLogger.errors();
+    }
+    CountingAllocator probe;
+    CapturingLogger probeLogger;
+    ASSERT_TRUE(lenetLifecycle(probe, probeLogger, cache.get(), true)) << probeLogger.errors();
+    EXPECT_TRUE(probe.live.empty());
+    // Every call, the refit's included (its packing goes through the engine's allocator).
+    for (int64_t n = 1; n <= probe.calls; ++n)
+    {
+        CountingAllocator allocator;
+        allocator.failOnCall = n;
+        CapturingLogger logger;
+        logger.expectErrors();
+        EXPECT_FALSE(lenetLifecycle(allocator, logger, cache.get(), true)) << "call " << n << " failed but everything worked";
         EXPECT_TRUE(logger.hasError("allocat")) << "call " << n << ": " << logger.errors();
         EXPECT_TRUE(allocator.live.empty()) << "call " << n << ": leaked " << allocator.live.size();
         EXPECT_EQ(allocator.unknownFrees, 0);

@@ -211,8 +211,8 @@ protected:
         resealHeader(bad);
         expectRefused(bad, "CPU features this machine lacks", "CPU features");
         bad = bytes;
-        store32(bad, 8, 4);
-        expectRefused(bad, "engine format version 4, this Kiln reads version 3", "format version");
+        store32(bad, 8, 5);
+        expectRefused(bad, "engine format version 5, this Kiln reads version 4", "format version");
         expectRefused(Bytes{'G', 'I', 'F', '8', '9', 'a', 0, 0, 0, 0, 0, 0}, "not a Kiln engine file", "another format");
     }
 

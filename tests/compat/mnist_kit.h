@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <dirent.h>
 #include <fstream>
 #include <iostream>
@@ -92,6 +94,46 @@ inline bool kitAccuracy(const std::string& dir, const std::string& key, double& 
         }
     }
     return false;
+}
+
+//! The per-pixel mean from mnist_mean.binaryproto (a Caffe BlobProto: packed floats in field 5).
+inline std::vector<float> readMean(const std::string& file)
+{
+    std::ifstream in(file.c_str(), std::ios::binary);
+    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<float> mean;
+    size_t p = 0;
+    while (p < bytes.size())
+    {
+        uint64_t key = 0;
+        for (int shift = 0; p < bytes.size(); shift += 7)
+        {
+            key |= uint64_t(bytes[p] & 0x7F) << shift;
+            if (!(bytes[p++] & 0x80))
+                break;
+        }
+        const int wire = static_cast<int>(key & 7);
+        uint64_t v = 0;
+        if (wire == 0 || wire == 2)
+            for (int shift = 0; p < bytes.size(); shift += 7)
+            {
+                v |= uint64_t(bytes[p] & 0x7F) << shift;
+                if (!(bytes[p++] & 0x80))
+                    break;
+            }
+        if ((key >> 3) == 5 && wire == 2 && p + v <= bytes.size())
+        {
+            mean.resize(v / 4);
+            std::memcpy(mean.data(), &bytes[p], v);
+        }
+        if (wire == 2)
+            p += static_cast<size_t>(v);
+        else if (wire == 5)
+            p += 4;
+        else if (wire == 1)
+            p += 8;
+    }
+    return mean;
 }
 
 //! Classifies the val/ images in batches of up to \p maxBatch: classify(pixels, batch, best) gets

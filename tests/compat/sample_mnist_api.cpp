@@ -6,6 +6,7 @@
 // usage: sample_mnist_api <mnist data dir>
 #include "NvInfer.h"
 #include "NvInferPlugin.h"
+#include "mnist_kit.h"
 
 #include <algorithm>
 #include <cassert>
@@ -101,46 +102,6 @@ void readPGMFile(const std::string& fileName, uint8_t* buffer, int inH, int inW)
     infile.read(reinterpret_cast<char*>(buffer), inH * inW);
 }
 
-//! The per-pixel mean from mnist_mean.binaryproto (a Caffe BlobProto: packed floats in field 5).
-std::vector<float> readMean(const std::string& file)
-{
-    std::ifstream in(file.c_str(), std::ios::binary);
-    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::vector<float> mean;
-    size_t p = 0;
-    while (p < bytes.size())
-    {
-        uint64_t key = 0;
-        for (int shift = 0; p < bytes.size(); shift += 7)
-        {
-            key |= uint64_t(bytes[p] & 0x7F) << shift;
-            if (!(bytes[p++] & 0x80))
-                break;
-        }
-        const int wire = static_cast<int>(key & 7);
-        uint64_t v = 0;
-        if (wire == 0 || wire == 2)
-            for (int shift = 0; p < bytes.size(); shift += 7)
-            {
-                v |= uint64_t(bytes[p] & 0x7F) << shift;
-                if (!(bytes[p++] & 0x80))
-                    break;
-            }
-        if ((key >> 3) == 5 && wire == 2 && p + v <= bytes.size())
-        {
-            mean.resize(v / 4);
-            std::memcpy(mean.data(), &bytes[p], v);
-        }
-        if (wire == 2)
-            p += static_cast<size_t>(v);
-        else if (wire == 5)
-            p += 4;
-        else if (wire == 1)
-            p += 8;
-    }
-    return mean;
-}
-
 const int INPUT_H = 28;
 const int INPUT_W = 28;
 const char* INPUT_BLOB_NAME = "data";
@@ -225,7 +186,7 @@ int main(int argc, char** argv)
               << NV_TENSORRT_PATCH << "." << NV_TENSORRT_BUILD << ")" << std::endl;
     initLibNvInferPlugins(&gLogger, "");
     std::map<std::string, Weights> weightMap = loadWeights(dir + "mnistapi.wts");
-    const std::vector<float> mean = readMean(dir + "mnist_mean.binaryproto");
+    const std::vector<float> mean = mnistkit::readMean(dir + "mnist_mean.binaryproto");
     if (weightMap.size() != 8 || mean.size() != 784)
     {
         std::cout << "&&&& FAILED: could not read the MNIST kit in " << dir << std::endl;

@@ -114,10 +114,10 @@ TEST(EngineFormat, ForeignVersionsAndDevicesAreNamed)
     EXPECT_EQ(readError({'K', 'I', 'L'}), "truncated: section 'header' needs 8 bytes, 3 left");
 
     bad = bytes;
-    bad[8] = 4;
-    EXPECT_EQ(readError(bad), "engine format version 4, this Kiln reads version 3");
+    bad[8] = 5;
+    EXPECT_EQ(readError(bad), "engine format version 5, this Kiln reads version 4");
     reseal(bad);
-    EXPECT_EQ(readError(bad), "engine format version 4, this Kiln reads version 3");
+    EXPECT_EQ(readError(bad), "engine format version 5, this Kiln reads version 4");
 
     // Another Kiln version of the same length, checksums recomputed.
     bad = bytes;

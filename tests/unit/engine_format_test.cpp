@@ -20,6 +20,29 @@ void expectSamePlan(const plan::EnginePlan& a, const plan::EnginePlan& b)
     EXPECT_EQ(a.implicitBatch, b.implicitBatch);
     EXPECT_EQ(a.maxBatchSize, b.maxBatchSize);
     EXPECT_EQ(a.refittable, b.refittable);
+    ASSERT_EQ(a.refit != nullptr, b.refit != nullptr);
+    if (a.refit)
+    {
+        EXPECT_EQ(a.refit->optimizerDisabled, b.refit->optimizerDisabled);
+        EXPECT_EQ(a.refit->disabledPasses, b.refit->disabledPasses);
+        EXPECT_EQ(a.refit->stopAfterPass, b.refit->stopAfterPass);
+        const ir::Graph& ga = *a.refit->network;
+        const ir::Graph& gb = *b.refit->network;
+        ASSERT_EQ(ga.layers.size(), gb.layers.size());
+        ASSERT_EQ(ga.tensors.size(), gb.tensors.size());
+        EXPECT_EQ(ga.inputs.size(), gb.inputs.size());
+        EXPECT_EQ(ga.outputs.size(), gb.outputs.size());
+        for (size_t i = 0; i < ga.layers.size(); ++i)
+        {
+            EXPECT_EQ(ga.layers[i]->name, gb.layers[i]->name);
+            EXPECT_EQ(ga.layers[i]->kind(), gb.layers[i]->kind());
+            EXPECT_EQ(ga.layers[i]->inputs.size(), gb.layers[i]->inputs.size());
+        }
+        const auto& ka = static_cast<const layers::ConstantParams&>(*ga.layers[1]->params);
+        const auto& kb = static_cast<const layers::ConstantParams&>(*gb.layers[1]->params);
+        ASSERT_EQ(ka.weights.count, kb.weights.count);
+        EXPECT_EQ(0, std::memcmp(ka.weights.values, kb.weights.values, static_cast<size_t>(ka.weights.count) * 4));
+    }
     EXPECT_EQ(a.arenaSize, b.arenaSize);
     EXPECT_EQ(a.maxWorkspaceSize, b.maxWorkspaceSize);
     EXPECT_EQ(a.device.describe(), b.device.describe());

@@ -6,6 +6,8 @@
 
 #include "backends/backend.h"
 #include "layers/activation.h"
+#include "layers/constant.h"
+#include "layers/element_wise.h"
 #include "layers/pointwise_chain.h"
 #include "serialize/byte_io.h"
 #include "serialize/engine_format.h"
@@ -93,6 +95,23 @@ inline std::unique_ptr<plan::EnginePlan> activationPlan()
     p->weights = patternBlock(600);
     p->arenaSize = 512;
     p->maxWorkspaceSize = 64;
+    // A refittable engine keeps its network: x -> relu -> + constant -> y.
+    p->refit = std::make_shared<plan::RefitRecipe>();
+    auto network = std::make_shared<ir::Graph>();
+    ir::Tensor* x = network->addInput("x", DataType::kFLOAT, dims({-1, 3, 4}));
+    auto relu = std::make_unique<layers::ActivationParams>();
+    relu->type = nvinfer1::ActivationType::kRELU;
+    ir::Tensor* r = network->addLayer("relu", std::move(relu), {x})->outputs[0];
+    auto c = std::make_unique<layers::ConstantParams>();
+    c->dims = dims({1, 3, 4});
+    c->weights = network->ownWeights(std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    ir::Tensor* k = network->addLayer("k", std::move(c), {})->outputs[0];
+    auto add = std::make_unique<layers::ElementWiseParams>();
+    add->operation = nvinfer1::ElementWiseOperation::kSUM;
+    network->markOutput(network->addLayer("add", std::move(add), {r, k})->outputs[0]);
+    p->refit->network = network;
+    p->refit->disabledPasses = {"layout_choice"};
+    p->refit->stopAfterPass = 3;
     return p;
 }
 

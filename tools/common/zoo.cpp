@@ -287,4 +287,36 @@ bool buildResNet(INetworkDefinition& net, WeightStore& store, const ZooOptions& 
     return true;
 }
 
+int setWeightsFrom(nvinfer1::IRefitter& refitter, const nvinfer1::INetworkDefinition& source)
+{
+    using namespace nvinfer1;
+    int count = 0;
+    auto set = [&](ILayer* l, WeightsRole role, Weights w) {
+        if (w.count > 0)
+            count += refitter.setWeights(l->getName(), role, w) ? 1 : 0;
+    };
+    for (int32_t i = 0; i < source.getNbLayers(); ++i)
+    {
+        ILayer* l = source.getLayer(i);
+        switch (l->getType())
+        {
+        case LayerType::kCONVOLUTION:
+            set(l, WeightsRole::kKERNEL, static_cast<IConvolutionLayer*>(l)->getKernelWeights());
+            set(l, WeightsRole::kBIAS, static_cast<IConvolutionLayer*>(l)->getBiasWeights());
+            break;
+        case LayerType::kFULLY_CONNECTED:
+            set(l, WeightsRole::kKERNEL, static_cast<IFullyConnectedLayer*>(l)->getKernelWeights());
+            set(l, WeightsRole::kBIAS, static_cast<IFullyConnectedLayer*>(l)->getBiasWeights());
+            break;
+        case LayerType::kSCALE:
+            set(l, WeightsRole::kSCALE, static_cast<IScaleLayer*>(l)->getScale());
+            set(l, WeightsRole::kSHIFT, static_cast<IScaleLayer*>(l)->getShift());
+            break;
+        case LayerType::kCONSTANT: set(l, WeightsRole::kCONSTANT, static_cast<IConstantLayer*>(l)->getWeights()); break;
+        default: break;
+        }
+    }
+    return count;
+}
+
 } // namespace kiln::tools

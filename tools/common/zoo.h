@@ -55,6 +55,11 @@ bool buildResNet50(nvinfer1::INetworkDefinition& network, WeightStore& store, co
 bool buildResNet(nvinfer1::INetworkDefinition& network, WeightStore& store, const ZooOptions& options, int32_t depth,
     std::string& error);
 
+//! Calls \p refitter.setWeights for every weight of \p source's convolution, fully connected, scale
+//! and constant layers (by layer name and role), e.g. to refit an engine built from the same network
+//! defined with other weights. Returns how many setWeights calls succeeded.
+int setWeightsFrom(nvinfer1::IRefitter& refitter, const nvinfer1::INetworkDefinition& source);
+
 //! Names of the zoo networks: "lenet", "resnet18", "resnet50".
 const std::vector<std::string>& zooNames();
 

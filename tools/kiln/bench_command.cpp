@@ -47,7 +47,7 @@ int commandBench(int argc, char** argv)
 {
     Args args;
     std::string error;
-    if (!args.parse(argc, argv, 2, {"implicit", "fp16", "int8", "verbose", "no-profile", "uffNHWC", "halfWeights", "noTimingCache", "ignoreTimingCacheMismatch"}, error))
+    if (!args.parse(argc, argv, 2, {"implicit", "fp16", "int8", "verbose", "no-profile", "uffNHWC", "halfWeights", "noTimingCache", "ignoreTimingCacheMismatch", "refit"}, error))
     {
         std::fprintf(stderr, "kiln bench: %s\n", error.c_str());
         return 2;

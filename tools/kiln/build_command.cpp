@@ -15,7 +15,7 @@ const std::vector<std::string>& buildOptionNames()
     static const std::vector<std::string> names{"zoo", "weights", "implicit", "batch", "input-size", "classes", "seed",
         "workspace", "fp16", "int8", "verbose", "name", "onnx", "shapes", "minShapes", "optShapes", "maxShapes", "deploy", "model", "output", "uff", "uffInput", "uffNHWC",
         "halfWeights", "timingCache", "ignoreTimingCacheMismatch", "noTimingCache", "profilingVerbosity", "minTiming",
-        "avgTiming", "tactics"};
+        "avgTiming", "tactics", "refit"};
     return names;
 }
 
@@ -181,7 +181,7 @@ int commandBuild(int argc, char** argv)
 {
     Args args;
     std::string error;
-    if (!args.parse(argc, argv, 2, {"implicit", "fp16", "int8", "verbose", "uffNHWC", "halfWeights", "noTimingCache", "ignoreTimingCacheMismatch"}, error))
+    if (!args.parse(argc, argv, 2, {"implicit", "fp16", "int8", "verbose", "uffNHWC", "halfWeights", "noTimingCache", "ignoreTimingCacheMismatch", "refit"}, error))
     {
         std::fprintf(stderr, "kiln build: %s\n", error.c_str());
         return 2;

@@ -1,4 +1,4 @@
-// The build options every network source shares: workspace, precision flags, timing iterations,
+// The build options every network source shares: workspace, precision and refit flags, timing iterations,
 // profiling verbosity and the persistent timing cache (--timingCache: loaded before the build,
 // updated by it and written back after it).
 #include "cli.h"
@@ -26,6 +26,8 @@ nvinfer1::ICudaEngine* buildWithOptions(const Args& args, nvinfer1::IBuilder& bu
         config.setFlag(nvinfer1::BuilderFlag::kFP16);
     if (args.has("int8"))
         config.setFlag(nvinfer1::BuilderFlag::kINT8);
+    if (args.has("refit"))
+        config.setFlag(nvinfer1::BuilderFlag::kREFIT);
     if (args.has("noTimingCache"))
         config.setFlag(nvinfer1::BuilderFlag::kDISABLE_TIMING_CACHE);
     if (args.has("profilingVerbosity"))

@@ -88,6 +88,7 @@ int commandBuild(int argc, char** argv);
 int commandRun(int argc, char** argv);
 int commandBench(int argc, char** argv);
 int commandInspect(int argc, char** argv);
+int commandRefit(int argc, char** argv);
 
 //! Builds an engine from the zoo according to the build options in \p args; reports the build
 //! time in \p buildMs.
@@ -95,7 +96,7 @@ nvinfer1::ICudaEngine* buildFromArgs(const Args& args, nvinfer1::ILogger& logger
 //! Loads --loadEngine or builds from the zoo.
 nvinfer1::ICudaEngine* engineFromArgs(const Args& args, nvinfer1::ILogger& logger, nvinfer1::IRuntime& runtime, double& buildMs, std::string& error);
 
-//! Applies the shared build options (--workspace, --fp16, --int8, --minTiming, --avgTiming,
+//! Applies the shared build options (--workspace, --fp16, --int8, --refit, --minTiming, --avgTiming,
 //! --noTimingCache, --profilingVerbosity, --timingCache [--ignoreTimingCacheMismatch]) to \p config and
 //! builds; the timing cache file is loaded before and saved after a successful build.
 nvinfer1::ICudaEngine* buildWithOptions(const Args& args, nvinfer1::IBuilder& builder, nvinfer1::INetworkDefinition& network,

@@ -19,6 +19,7 @@ void usage(FILE* out)
         "  run      run one inference; outputs go to <outputDir>/<name>.npy\n"
         "  bench    measure build time, latency (min/median/p99), throughput and per-layer times\n"
         "  inspect  show an engine's bindings, layers, chosen kernels and memory plan\n"
+        "  refit    give a refittable engine (build --refit) new weights and save it\n"
         "\n"
         "network (build, or run/bench without --loadEngine):\n"
         "  --onnx model.onnx        an ONNX model (explicit batch)\n"
@@ -38,6 +39,7 @@ void usage(FILE* out)
         "  --input-size S           ResNet input extent (default 224)   --classes K (default 1000)\n"
         "  --workspace MiB          max workspace per layer (default 1024)\n"
         "  --fp16 / --int8          accepted; not honoured on the CPU yet (a warning says so)\n"
+        "  --refit                  a refittable engine (BuilderFlag::kREFIT) for 'kiln refit'\n"
         "  --seed N                 weights and random inputs\n"
         "tactic selection (build):\n"
         "  --timingCache f          load, update and save a timing cache file (missing: start empty)\n"
@@ -56,6 +58,14 @@ void usage(FILE* out)
         "  --loadInputs name:x.npy[,name:y.npy]   the same, trtexec's form\n"
         "  (dynamic inputs run with --shapes, else the profile's kOPT)\n"
         "  --pgm f.pgm [--mean m.binaryproto] [--invert]   an MNIST image as input 0\n"
+        "refit:\n"
+        "  kiln refit --loadEngine in.engine --weights w.npz|w.wts [--onnx model.onnx] --saveEngine out.engine\n"
+        "                           sets every array of the file: names '<layer>:<role>' (role: kernel, bias,\n"
+        "                           shift, scale, constant) address a layer; with --onnx, the model's\n"
+        "                           initializer names map through the parser's refit map. .npz: np.savez or\n"
+        "                           np.savez_compressed of float32/float16/int32 C-order arrays; .wts:\n"
+        "                           TensorRT's sample format. Unknown names and weights still missing (parts\n"
+        "                           of a fused group) are listed and fail the command\n"
         "other:\n"
         "  --outputDir d            (run) where outputs go (default .)\n"
         "  --iterations N --warmup N  (bench) timed and untimed runs (default 20 and 2)\n"
@@ -97,6 +107,8 @@ int main(int argc, char** argv)
         return kiln::cli::commandBench(argc, argv);
     if (cmd == "inspect")
         return kiln::cli::commandInspect(argc, argv);
+    if (cmd == "refit")
+        return kiln::cli::commandRefit(argc, argv);
     std::fprintf(stderr, "kiln: unknown command '%s'\n\n", cmd.c_str());
     usage(stderr);
     return 2;

@@ -13,7 +13,7 @@ int commandRun(int argc, char** argv)
 {
     Args args;
     std::string error;
-    if (!args.parse(argc, argv, 2, {"implicit", "fp16", "int8", "verbose", "invert", "uffNHWC", "halfWeights", "noTimingCache", "ignoreTimingCacheMismatch"}, error))
+    if (!args.parse(argc, argv, 2, {"implicit", "fp16", "int8", "verbose", "invert", "uffNHWC", "halfWeights", "noTimingCache", "ignoreTimingCacheMismatch", "refit"}, error))
     {
         std::fprintf(stderr, "kiln run: %s\n", error.c_str());
         return 2;

@@ -163,6 +163,12 @@ private:
         }
 
         const std::vector<ir::Tensor*> outputs = layer.outputs;
+        // The folded values come from this layer and the constants it read (refit groups them).
+        std::vector<std::string> sources = layer.sources();
+        for (const ir::Tensor* t : layer.inputs)
+            if (t && t->producer)
+                for (const std::string& s : t->producer->sources())
+                    sources.push_back(s);
         ctx.erase(&layer);
         for (size_t k = 0; k < outputs.size(); ++k)
         {
@@ -186,6 +192,7 @@ private:
             const std::string name = k == 0 ? layer.name : ctx.uniqueLayerName(layer.name + " [" + std::to_string(k) + "]");
             ir::Layer* folded = addLayerOnto(ctx.graph(), name, std::move(c), {}, {outputs[k]});
             folded->precision = layer.precision;
+            folded->sourceLayers = sources;
         }
         ctx.changed();
         ctx.note("folded '" + layer.name + "' (" + ir::layerKindName(layer.kind()) + ") into a Constant");

@@ -135,7 +135,8 @@ bool absorbScale(PassContext& ctx, Target& t, const ir::Layer& scaleLayer)
     return foldAffine(ctx, t, scale, shift);
 }
 
-bool absorbConstant(PassContext& ctx, Target& t, const ir::Layer& ew, int32_t side)
+//! \p constant receives the Constant layer folded in (its weights now shape the layer's).
+bool absorbConstant(PassContext& ctx, Target& t, const ir::Layer& ew, int32_t side, const ir::Layer*& constant)
 {
     const auto op = static_cast<const layers::ElementWiseParams&>(*ew.params).operation;
     if (!t.epilogue->empty() || t.channelAxis < 0)
@@ -155,6 +156,7 @@ bool absorbConstant(PassContext& ctx, Target& t, const ir::Layer& ew, int32_t si
     std::vector<float> values;
     if (!readFloats(cp.weights, values) || values.empty() || static_cast<int64_t>(values.size()) != volume(cp.dims))
         return false;
+    constant = c;
     if (op == ElementWiseOperation::kPROD)
         return foldAffine(ctx, t, values, {});
     if (op == ElementWiseOperation::kSUB)
@@ -217,6 +219,7 @@ public:
                 break;
             bool absorbed = false;
             const char* what = "";
+            const ir::Layer* constant = nullptr;
             switch (next.kind())
             {
             case ir::LayerKind::kScale:
@@ -224,7 +227,7 @@ public:
                 what = "into the weights";
                 break;
             case ir::LayerKind::kElementWise:
-                absorbed = absorbConstant(ctx, t, next, use.index);
+                absorbed = absorbConstant(ctx, t, next, use.index, constant);
                 what = "into the weights";
                 if (!absorbed)
                 {
@@ -243,6 +246,9 @@ public:
             // The layer now produces what `next` produced; its old output disappears.
             ir::Tensor* result = next.outputs[0];
             layer.absorbSources(next);
+            // A folded Constant's weights now live in this layer's (refit treats them as one group).
+            if (constant)
+                layer.absorbSources(*constant);
             ctx.erase(&next);
             adoptOutput(layer, 0, result);
             ctx.changed();

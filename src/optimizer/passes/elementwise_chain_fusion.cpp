@@ -211,6 +211,7 @@ private:
                                                                                         : t.op == ElementWiseOperation::kSUM ? "shift"
                                                                                                                               : "power")),
                         std::move(c), {});
+                    constant->sourceLayers = l.sources(); // the Scale's weights, for refit
                     s.kind = PointwiseStepKind::kBinary;
                     s.code = static_cast<int32_t>(t.op);
                     s.operand = operandIndex(constant->outputs[0]);

@@ -9,11 +9,13 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <climits>
 #include <fstream>
 #include <memory>
 #include <new>
 #include <sstream>
+#include <unordered_map>
 
 namespace kiln::onnx
 {
@@ -156,7 +158,19 @@ public:
         return index >= 0 && index < getNbErrors() ? mErrors[static_cast<size_t>(index)].get() : nullptr;
     }
     void clearErrors() override { mErrors.clear(); }
-    int getRefitMap(const char**, const char**, nvinfer1::WeightsRole*) override { return 0; }
+    int getRefitMap(const char** weightNames, const char** layerNames, nvinfer1::WeightsRole* roles) override
+    {
+        for (size_t i = 0; i < mRefitMap.size(); ++i)
+        {
+            if (weightNames)
+                weightNames[i] = mRefitMap[i].weight.c_str();
+            if (layerNames)
+                layerNames[i] = mRefitMap[i].layer.c_str();
+            if (roles)
+                roles[i] = mRefitMap[i].role;
+        }
+        return static_cast<int>(mRefitMap.size());
+    }
 
 private:
     void log(Severity severity, const std::string& message) const
@@ -175,6 +189,8 @@ private:
     bool parseBuffer(const void* data, size_t size, const std::string& dir, Severity verbosity, const std::string& what)
     {
         clearErrors();
+        mRefitMap.clear();
+        mInitializers.clear();
         mVerbosity = verbosity;
         if (!data)
             return fail(KILN_ONNX_ERROR(kINVALID_VALUE, "parse: the model buffer is null"));
@@ -262,8 +278,91 @@ private:
             if (nvinfer1::IRuntime* runtime = nvinfer1::createInferRuntime(*mLogger))
                 runtime->destroy();
         if (!s.isOk())
+        {
+            mInitializers.clear();
             return fail(s);
+        }
+        buildRefitMap();
         return true;
+    }
+
+    //! The refit map: each layer weight of the network whose buffer is an initializer's own
+    //! (converted) buffer, with the same type and count, was passed verbatim. Importers never write
+    //! into initializer buffers, and every transformed weight (folded batch norm, transposed
+    //! kernel, ...) lives in a buffer of its own, so buffer identity is exact.
+    void buildRefitMap()
+    {
+        std::unordered_map<const void*, std::vector<size_t>> byBuffer;
+        for (size_t i = 0; i < mInitializers.size(); ++i)
+            if (mInitializers[i].weights.data && mInitializers[i].weights.count() > 0)
+                byBuffer[mInitializers[i].weights.data].push_back(i);
+        struct Found
+        {
+            size_t initializer;
+            int32_t layer;
+            RefitEntry entry;
+        };
+        std::vector<Found> found;
+        auto match = [&](int32_t index, const nvinfer1::ILayer& layer, nvinfer1::WeightsRole role, const nvinfer1::Weights& w) {
+            auto it = w.values ? byBuffer.find(w.values) : byBuffer.end();
+            if (it == byBuffer.end())
+                return;
+            for (size_t i : it->second)
+            {
+                const ShapedWeights& init = mInitializers[i].weights;
+                if (init.type == w.type && init.count() == w.count)
+                    found.push_back(Found{
+                        i, index, RefitEntry{mInitializers[i].name, layer.getName() ? layer.getName() : "", role}});
+            }
+        };
+        using nvinfer1::LayerType;
+        using nvinfer1::WeightsRole;
+        for (int32_t l = 0; l < mNetwork.getNbLayers(); ++l)
+        {
+            nvinfer1::ILayer* layer = mNetwork.getLayer(l);
+            switch (layer->getType())
+            {
+            case LayerType::kCONVOLUTION:
+            {
+                auto* c = static_cast<nvinfer1::IConvolutionLayer*>(layer);
+                match(l, *layer, WeightsRole::kKERNEL, c->getKernelWeights());
+                match(l, *layer, WeightsRole::kBIAS, c->getBiasWeights());
+                break;
+            }
+            case LayerType::kDECONVOLUTION:
+            {
+                auto* d = static_cast<nvinfer1::IDeconvolutionLayer*>(layer);
+                match(l, *layer, WeightsRole::kKERNEL, d->getKernelWeights());
+                match(l, *layer, WeightsRole::kBIAS, d->getBiasWeights());
+                break;
+            }
+            case LayerType::kFULLY_CONNECTED:
+            {
+                auto* f = static_cast<nvinfer1::IFullyConnectedLayer*>(layer);
+                match(l, *layer, WeightsRole::kKERNEL, f->getKernelWeights());
+                match(l, *layer, WeightsRole::kBIAS, f->getBiasWeights());
+                break;
+            }
+            case LayerType::kSCALE:
+            {
+                auto* s = static_cast<nvinfer1::IScaleLayer*>(layer);
+                match(l, *layer, WeightsRole::kSCALE, s->getScale());
+                match(l, *layer, WeightsRole::kSHIFT, s->getShift());
+                break;
+            }
+            case LayerType::kCONSTANT:
+                match(l, *layer, WeightsRole::kCONSTANT, static_cast<nvinfer1::IConstantLayer*>(layer)->getWeights());
+                break;
+            default: break;
+            }
+        }
+        // Model order of the initializers, then network order of the layers.
+        std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+            return a.initializer != b.initializer ? a.initializer < b.initializer : a.layer < b.layer;
+        });
+        for (Found& f : found)
+            mRefitMap.push_back(std::move(f.entry));
+        mInitializers.clear();
     }
 
     OnnxStatus importGraph(ImporterContext& ctx, const ::onnx::GraphProto& graph)
@@ -271,6 +370,7 @@ private:
         for (const auto& init : graph.initializer())
         {
             KILN_ONNX_ASSIGN(ShapedWeights w, convertTensor(init, ctx.arena(), ctx.source()));
+            mInitializers.push_back(Initializer{init.name(), w});
             ctx.bind(init.name(), Value::of(w));
         }
         for (const auto& input : graph.input())
@@ -333,6 +433,21 @@ private:
     std::vector<std::unique_ptr<ParserError>> mErrors;
     std::vector<std::string> mWarnings;
     std::vector<std::unique_ptr<WeightsArena>> mArenas; //!< weights live as long as the parser
+
+    //! The main graph's initializers while a model is imported (for the refit map).
+    struct Initializer
+    {
+        std::string name;
+        ShapedWeights weights;
+    };
+    std::vector<Initializer> mInitializers;
+    struct RefitEntry
+    {
+        std::string weight;
+        std::string layer;
+        nvinfer1::WeightsRole role;
+    };
+    std::vector<RefitEntry> mRefitMap; //!< of the last successful parse
 };
 
 } // namespace
