@@ -166,7 +166,7 @@ Status RefitterImpl::refit()
     builder::RefitResult result;
     {
         std::shared_lock<std::shared_mutex> reading(engine.lock());
-        auto computed = builder::computeRefit(engine.plan(), weights, mReporter);
+        auto computed = builder::computeRefit(engine.plan(), weights, engine.allocator(), mReporter);
         if (!computed)
             return computed.status();
         result = std::move(computed.value());

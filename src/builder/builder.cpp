@@ -123,31 +123,6 @@ private:
     Status mStatus;
 };
 
-//! A copy of \p network whose weights the copy owns (what a refittable engine keeps).
-std::shared_ptr<ir::Graph> ownedCopy(const ir::Graph& network)
-{
-    std::shared_ptr<ir::Graph> copy = network.clone();
-    class Own final : public ir::WeightsVisitor
-    {
-    public:
-        explicit Own(ir::Graph& g)
-            : mGraph(g)
-        {
-        }
-        void visit(const char*, int32_t, ir::WeightsRef& w) override
-        {
-            if (w.count > 0 && w.values)
-                w = mGraph.ownWeights(w.type, w.values, w.count);
-        }
-
-    private:
-        ir::Graph& mGraph;
-    } own(*copy);
-    for (auto& layer : copy->layers)
-        layer->params->visitWeights(own);
-    return copy;
-}
-
 } // namespace
 
 Expected<OptimizedNetwork> optimizeNetwork(const ir::Graph& network, const optimizer::OptimizerOptions& options,
@@ -261,7 +236,11 @@ Expected<std::unique_ptr<plan::EnginePlan>> buildPlan(const ir::Graph& network, 
     {
         plan.refittable = true;
         plan.refit = std::make_shared<plan::RefitRecipe>();
-        plan.refit->network = ownedCopy(network);
+        plan.refit->network = network.clone();
+        auto kept = plan::ownNetworkWeights(*plan.refit->network, allocator);
+        if (!kept)
+            return kept.status();
+        plan.refit->weights = std::move(kept.value());
         const optimizer::OptimizerOptions effective = optimizer::withEnvironment(options.optimizer);
         plan.refit->optimizerDisabled = effective.disabled;
         plan.refit->disabledPasses = effective.disabledPasses;

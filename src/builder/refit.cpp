@@ -122,7 +122,8 @@ std::vector<int32_t> refitGroups(const plan::EnginePlan& plan, const std::vector
     return groups;
 }
 
-Expected<RefitResult> computeRefit(const plan::EnginePlan& plan, const NewWeights& weights, const Reporter& reporter)
+Expected<RefitResult> computeRefit(const plan::EnginePlan& plan, const NewWeights& weights, const backends::Allocator& allocator,
+    const Reporter& reporter)
 {
     if (!plan.refit || !plan.refit->network)
         return invalidState("the engine is not refittable (build it with BuilderFlag::kREFIT)");
@@ -149,12 +150,16 @@ Expected<RefitResult> computeRefit(const plan::EnginePlan& plan, const NewWeight
             if (w.count != s.refs[i]->count || !refittableType(w.type))
                 return invalidArgument("layer '" + layer->name + "': new weights must be FLOAT or HALF with "
                     + std::to_string(s.refs[i]->count) + " values");
-            *s.refs[i] = network.ownWeights(w.type, w.values, w.count);
+            *s.refs[i] = w;
             ++replaced;
         }
     }
     if (replaced != weights.size())
         return invalidArgument("some new weights name no refittable weights of the network");
+    auto kept = plan::ownNetworkWeights(network, allocator);
+    if (!kept)
+        return kept.status();
+    result.recipe->weights = std::move(kept.value());
 
     // The optimizer again, with the options of the build.
     optimizer::OptimizerOptions options;

@@ -49,7 +49,9 @@ struct RefitResult
     std::unique_ptr<ir::Graph> optimized;
 };
 
-//! What refitting \p plan with \p weights changes in the engine.
-Expected<RefitResult> computeRefit(const plan::EnginePlan& plan, const NewWeights& weights, const Reporter& reporter);
+//! What refitting \p plan with \p weights changes in the engine. The new recipe's weights come
+//! from \p allocator (the engine's).
+Expected<RefitResult> computeRefit(const plan::EnginePlan& plan, const NewWeights& weights, const backends::Allocator& allocator,
+    const Reporter& reporter);
 
 } // namespace kiln::builder

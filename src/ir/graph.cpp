@@ -1,9 +1,5 @@
 #include "ir/graph.h"
 
-#include "common/dtype.h"
-
-#include <cstring>
-
 #include <algorithm>
 #include <unordered_set>
 
@@ -190,17 +186,6 @@ WeightsRef Graph::ownWeights(std::vector<int32_t> values)
 {
     auto block = std::make_shared<const std::vector<int32_t>>(std::move(values));
     WeightsRef ref{nvinfer1::DataType::kINT32, block->empty() ? nullptr : block->data(), static_cast<int64_t>(block->size())};
-    mOwnedWeights.push_back(std::move(block));
-    return ref;
-}
-
-WeightsRef Graph::ownWeights(nvinfer1::DataType type, const void* values, int64_t count)
-{
-    const size_t bytes = static_cast<size_t>(count) * elementSize(type);
-    auto block = std::make_shared<std::vector<uint8_t>>(bytes);
-    if (bytes)
-        std::memcpy(block->data(), values, bytes);
-    WeightsRef ref{type, bytes ? block->data() : nullptr, count};
     mOwnedWeights.push_back(std::move(block));
     return ref;
 }

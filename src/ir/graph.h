@@ -91,8 +91,6 @@ public:
     //! share the (immutable) storage. The builder copies every layer's weights into the engine.
     WeightsRef ownWeights(std::vector<float> values);
     WeightsRef ownWeights(std::vector<int32_t> values);
-    //! A copy of \p count elements of \p type at \p values (any weights type).
-    WeightsRef ownWeights(nvinfer1::DataType type, const void* values, int64_t count);
     //! How many owned weights blocks this graph keeps alive (for tests).
     size_t ownedWeightsCount() const { return mOwnedWeights.size(); }
 

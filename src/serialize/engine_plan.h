@@ -97,9 +97,13 @@ private:
 //! What refit needs (engines built with BuilderFlag::kREFIT only): the network as built, with its
 //! weights (owned by the graph), and the optimizer options the build used, so that the optimizer can
 //! run again on new weights and must reach the same engine layers.
+class WeightsBlock;
+
 struct RefitRecipe
 {
     std::shared_ptr<ir::Graph> network;
+    //! The network's weights, in memory from the engine's allocator (ownNetworkWeights()).
+    std::shared_ptr<WeightsBlock> weights;
     bool optimizerDisabled{false};
     std::vector<std::string> disabledPasses;
     int32_t stopAfterPass{-1};
@@ -137,6 +141,10 @@ struct EnginePlan
     //! Bytes a context needs besides the bindings: arena plus workspace, 256-byte aligned.
     uint64_t deviceMemorySize() const;
 };
+
+//! Copies every weights slot of \p network into one block from \p allocator and points the slots
+//! at the copies (what a refittable engine keeps). Fails when the allocator does.
+Expected<std::shared_ptr<WeightsBlock>> ownNetworkWeights(ir::Graph& network, const backends::Allocator& allocator);
 
 //! Byte offset of each layer's weights inside the block; the order is layer order, then each
 //! layer's visitWeights order. Used by the builder and by the engine file.

@@ -400,7 +400,7 @@ Status readLayers(Span s, EnginePlan& plan)
     return r.status();
 }
 
-Status readNetworkSection(Span s, EnginePlan& plan)
+Status readNetworkSection(Span s, EnginePlan& plan, const backends::Allocator& allocator)
 {
     if (s.size == 0)
     {
@@ -411,7 +411,7 @@ Status readNetworkSection(Span s, EnginePlan& plan)
     if (!plan.refittable)
         return invalidArgument("section 'network': only refittable engines keep their network");
     ByteReader r(s.data, s.size, "network");
-    plan.refit = readNetwork(r);
+    plan.refit = readNetwork(r, allocator);
     finish(r);
     return r.status();
 }
@@ -437,7 +437,7 @@ Expected<std::unique_ptr<EnginePlan>> readEngine(const void* data, size_t size, 
     KILN_RETURN_IF_ERROR(readIoProfiles(sections[0], *plan));
     KILN_RETURN_IF_ERROR(readWeights(sections[4], *plan, allocator));
     KILN_RETURN_IF_ERROR(readLayers(sections[2], *plan));
-    KILN_RETURN_IF_ERROR(readNetworkSection(sections[5], *plan));
+    KILN_RETURN_IF_ERROR(readNetworkSection(sections[5], *plan, allocator));
     return plan;
 }
 

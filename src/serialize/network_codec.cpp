@@ -35,12 +35,12 @@ private:
     ByteWriter& mW;
 };
 
+//! Points each weights slot at its bytes in the section (copied out by ownNetworkWeights()).
 class WeightsReader final : public ir::WeightsVisitor
 {
 public:
-    WeightsReader(ByteReader& r, ir::Graph& graph, std::string who)
+    WeightsReader(ByteReader& r, std::string who)
         : mR(r)
-        , mGraph(graph)
         , mWho(std::move(who))
     {
     }
@@ -59,12 +59,11 @@ public:
         const uint8_t* data = mR.bytes(bytes);
         if (!mR.ok())
             return;
-        weights = count == 0 ? ir::WeightsRef{dtype, nullptr, 0} : mGraph.ownWeights(dtype, data, count);
+        weights = ir::WeightsRef{dtype, count == 0 ? nullptr : data, count};
     }
 
 private:
     ByteReader& mR;
-    ir::Graph& mGraph;
     std::string mWho;
 };
 
@@ -136,7 +135,7 @@ void writeNetwork(ByteWriter& w, const plan::RefitRecipe& recipe)
     }
 }
 
-std::shared_ptr<plan::RefitRecipe> readNetwork(ByteReader& r)
+std::shared_ptr<plan::RefitRecipe> readNetwork(ByteReader& r, const backends::Allocator& allocator)
 {
     auto recipe = std::make_shared<plan::RefitRecipe>();
     recipe->network = std::make_shared<ir::Graph>();
@@ -217,7 +216,7 @@ std::shared_ptr<plan::RefitRecipe> readNetwork(ByteReader& r)
         if (!r.ok())
             break;
         readFields(r, *layer->params, who);
-        WeightsReader weights(r, g, who);
+        WeightsReader weights(r, who);
         layer->params->visitWeights(weights);
         g.layers.push_back(std::move(layer));
     }
@@ -229,6 +228,13 @@ std::shared_ptr<plan::RefitRecipe> readNetwork(ByteReader& r)
         r.fail("the network is not valid: " + s.message());
         return nullptr;
     }
+    auto kept = plan::ownNetworkWeights(g, allocator);
+    if (!kept)
+    {
+        r.failWith(kept.status());
+        return nullptr;
+    }
+    recipe->weights = std::move(kept.value());
     return recipe;
 }
 

@@ -22,7 +22,8 @@ namespace kiln::serialize
 {
 
 void writeNetwork(ByteWriter& w, const plan::RefitRecipe& recipe);
-//! Reads a non-empty network section into a new recipe; failures go to \p r.
-std::shared_ptr<plan::RefitRecipe> readNetwork(ByteReader& r);
+//! Reads a non-empty network section into a new recipe whose weights come from \p allocator;
+//! failures go to \p r.
+std::shared_ptr<plan::RefitRecipe> readNetwork(ByteReader& r, const backends::Allocator& allocator);
 
 } // namespace kiln::serialize
