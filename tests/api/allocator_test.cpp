@@ -128,60 +128,47 @@ TEST(Allocator, EveryAllocationGoesThroughItAndIsFreed)
     EXPECT_EQ(allocator.unknownFrees, 0);
 }
 
-TEST(Allocator, FailingAllocationIsACleanErrorForEveryCall)
+//! Runs the lifecycle once to count its allocator calls, then once per call with that call failing:
+//! each run must fail with an allocation error and leak nothing. A timing cache filled by a first
+//! lifecycle makes every later build choose the same tactics without timing, so the probe's calls
+//! are the calls of every run.
+void expectCleanFailureAtEveryCall(bool refit)
 {
-    // A timing cache filled by a first lifecycle makes every later build choose the same tactics
-    // without timing, so the probe's calls are the calls of every run below.
     CapturingLogger cacheLogger;
     UniquePtr<IBuilder> cacheBuilder(createInferBuilder(cacheLogger));
     UniquePtr<IBuilderConfig> cacheConfig(cacheBuilder->createBuilderConfig());
     UniquePtr<ITimingCache> cache(cacheConfig->createTimingCache(nullptr, 0));
     {
         CountingAllocator warm;
-        ASSERT_TRUE(lenetLifecycle(warm, cacheLogger, cache.get()));
+        ASSERT_TRUE(lenetLifecycle(warm, cacheLogger, cache.get(), refit)) << cacheLogger.errors();
     }
     CountingAllocator probe;
     CapturingLogger probeLogger;
-    ASSERT_TRUE(lenetLifecycle(probe, probeLogger, cache.get()));
+    ASSERT_TRUE(lenetLifecycle(probe, probeLogger, cache.get(), refit)) << probeLogger.errors();
+    EXPECT_TRUE(probe.live.empty());
     for (int64_t n = 1; n <= probe.calls; ++n)
     {
         CountingAllocator allocator;
         allocator.failOnCall = n;
         CapturingLogger logger;
         logger.expectErrors();
-        EXPECT_FALSE(lenetLifecycle(allocator, logger, cache.get())) << "call " << n << " failed but everything worked";
+        EXPECT_FALSE(lenetLifecycle(allocator, logger, cache.get(), refit)) << "call " << n << " failed but everything worked";
         EXPECT_TRUE(logger.hasError("allocat")) << "call " << n << ": " << logger.errors();
         EXPECT_TRUE(allocator.live.empty()) << "call " << n << ": leaked " << allocator.live.size();
         EXPECT_EQ(allocator.unknownFrees, 0);
     }
 }
 
+TEST(Allocator, FailingAllocationIsACleanErrorForEveryCall)
+{
+    expectCleanFailureAtEveryCall(false);
+}
+
 TEST(Allocator, FailingAllocationDuringRefitIsACleanError)
 {
-    CapturingLogger cacheLogger;
-    UniquePtr<IBuilder> cacheBuilder(createInferBuilder(cacheLogger));
-    UniquePtr<IBuilderConfig> cacheConfig(cacheBuilder->createBuilderConfig());
-    UniquePtr<ITimingCache> cache(cacheConfig->createTimingCache(nullptr, 0));
-    {
-        CountingAllocator warm;
-        ASSERT_TRUE(lenetLifecycle(warm, cacheLogger, cache.get(), true)) << cacheLogger.errors();
-    }
-    CountingAllocator probe;
-    CapturingLogger probeLogger;
-    ASSERT_TRUE(lenetLifecycle(probe, probeLogger, cache.get(), true)) << probeLogger.errors();
-    EXPECT_TRUE(probe.live.empty());
-    // Every call, the refit's included (its packing goes through the engine's allocator).
-    for (int64_t n = 1; n <= probe.calls; ++n)
-    {
-        CountingAllocator allocator;
-        allocator.failOnCall = n;
-        CapturingLogger logger;
-        logger.expectErrors();
-        EXPECT_FALSE(lenetLifecycle(allocator, logger, cache.get(), true)) << "call " << n << " failed but everything worked";
-        EXPECT_TRUE(logger.hasError("allocat")) << "call " << n << ": " << logger.errors();
-        EXPECT_TRUE(allocator.live.empty()) << "call " << n << ": leaked " << allocator.live.size();
-        EXPECT_EQ(allocator.unknownFrees, 0);
-    }
+    // Every call, the refit's included: the network copy it keeps and its packing go through the
+    // engine's allocator.
+    expectCleanFailureAtEveryCall(true);
 }
 
 TEST(Allocator, FailingAllocationWhileTimingTacticsIsACleanError)

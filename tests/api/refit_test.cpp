@@ -123,26 +123,26 @@ struct Pairs
     }
 };
 
-Pairs missing(IRefitter& r)
+//! What getMissing or getAll lists, through the size protocol (count first, then the entries).
+Pairs list(IRefitter& r, int32_t (IRefitter::*query)(int32_t, const char**, WeightsRole*))
 {
-    const int32_t n = r.getMissing(0, nullptr, nullptr);
+    const int32_t n = (r.*query)(0, nullptr, nullptr);
     std::vector<const char*> names(static_cast<size_t>(n));
     Pairs p;
     p.roles.resize(static_cast<size_t>(n));
-    EXPECT_EQ(r.getMissing(n, names.data(), p.roles.data()), n);
+    EXPECT_EQ((r.*query)(n, names.data(), p.roles.data()), n);
     p.names.assign(names.begin(), names.end());
     return p;
 }
 
+Pairs missing(IRefitter& r)
+{
+    return list(r, &IRefitter::getMissing);
+}
+
 Pairs all(IRefitter& r)
 {
-    const int32_t n = r.getAll(0, nullptr, nullptr);
-    std::vector<const char*> names(static_cast<size_t>(n));
-    Pairs p;
-    p.roles.resize(static_cast<size_t>(n));
-    EXPECT_EQ(r.getAll(n, names.data(), p.roles.data()), n);
-    p.names.assign(names.begin(), names.end());
-    return p;
+    return list(r, &IRefitter::getAll);
 }
 
 IConvolutionLayer* conv(INetworkDefinition& n, ITensor& x, WeightsStore& w, const std::string& name, int32_t c, int32_t k, bool bias = true)
@@ -154,10 +154,11 @@ IConvolutionLayer* conv(INetworkDefinition& n, ITensor& x, WeightsStore& w, cons
     return l;
 }
 
-IScaleLayer* batchNorm(INetworkDefinition& n, ITensor& x, WeightsStore& w, const std::string& name, int32_t c)
+//! A Scale layer with shift and scale (scale in [0.5, 1.5)) of \p count values, no power.
+IScaleLayer* scale(INetworkDefinition& n, ITensor& x, WeightsStore& w, const std::string& name, ScaleMode mode, int32_t count)
 {
-    IScaleLayer* l = n.addScale(x, ScaleMode::kCHANNEL, w.get(name, WeightsRole::kSHIFT, c),
-        w.get(name, WeightsRole::kSCALE, c, 0.5f, 1.5f), Weights{DataType::kFLOAT, nullptr, 0});
+    IScaleLayer* l = n.addScale(x, mode, w.get(name, WeightsRole::kSHIFT, count), w.get(name, WeightsRole::kSCALE, count, 0.5f, 1.5f),
+        Weights{DataType::kFLOAT, nullptr, 0});
     l->setName(name.c_str());
     return l;
 }
@@ -189,7 +190,7 @@ std::vector<FusionCase> fusionCases()
     cases.push_back({"conv_batchnorm_relu",
         [](INetworkDefinition& n, WeightsStore& w) {
             IConvolutionLayer* c1 = conv(n, *input(n), w, "conv1", 8, 16);
-            IScaleLayer* bn = batchNorm(n, *c1->getOutput(0), w, "bn1", 16);
+            IScaleLayer* bn = scale(n, *c1->getOutput(0), w, "bn1", ScaleMode::kCHANNEL, 16);
             IActivationLayer* relu = n.addActivation(*bn->getOutput(0), ActivationType::kRELU);
             output(n, *conv(n, *relu->getOutput(0), w, "conv2", 16, 8)->getOutput(0));
         },
@@ -217,10 +218,7 @@ std::vector<FusionCase> fusionCases()
             IFullyConnectedLayer* fc = n.addFullyConnected(*relu->getOutput(0), 10, w.get("fc", WeightsRole::kKERNEL, 10 * 8 * 36),
                 w.get("fc", WeightsRole::kBIAS, 10));
             fc->setName("fc");
-            IScaleLayer* s = n.addScale(*fc->getOutput(0), ScaleMode::kUNIFORM, w.get("fcscale", WeightsRole::kSHIFT, 1),
-                w.get("fcscale", WeightsRole::kSCALE, 1, 0.5f, 1.5f), Weights{DataType::kFLOAT, nullptr, 0});
-            s->setName("fcscale");
-            output(n, *s->getOutput(0));
+            output(n, *scale(n, *fc->getOutput(0), w, "fcscale", ScaleMode::kUNIFORM, 1)->getOutput(0));
         },
         {"fcscale", WeightsRole::kSHIFT},
         {{"fc", WeightsRole::kKERNEL}, {"fc", WeightsRole::kBIAS}, {"fcscale", WeightsRole::kSCALE}}});
@@ -240,14 +238,9 @@ std::vector<FusionCase> fusionCases()
     cases.push_back({"pointwise_chain_scales",
         [](INetworkDefinition& n, WeightsStore& w) {
             ITensor* x = input(n);
-            IScaleLayer* s1 = n.addScale(*x, ScaleMode::kCHANNEL, w.get("s1", WeightsRole::kSHIFT, 8),
-                w.get("s1", WeightsRole::kSCALE, 8, 0.5f, 1.5f), Weights{DataType::kFLOAT, nullptr, 0});
-            s1->setName("s1");
+            IScaleLayer* s1 = scale(n, *x, w, "s1", ScaleMode::kCHANNEL, 8);
             IActivationLayer* sig = n.addActivation(*s1->getOutput(0), ActivationType::kSIGMOID);
-            IScaleLayer* s2 = n.addScale(*sig->getOutput(0), ScaleMode::kUNIFORM, w.get("s2", WeightsRole::kSHIFT, 1),
-                w.get("s2", WeightsRole::kSCALE, 1, 0.5f, 1.5f), Weights{DataType::kFLOAT, nullptr, 0});
-            s2->setName("s2");
-            output(n, *s2->getOutput(0));
+            output(n, *scale(n, *sig->getOutput(0), w, "s2", ScaleMode::kUNIFORM, 1)->getOutput(0));
         },
         // Both scales run in one PointwiseChain: the optimizer merged them, so they are one group.
         {"s1", WeightsRole::kSCALE},

@@ -11,27 +11,6 @@ namespace
 
 using ir::Layout;
 
-//! Where element (n, c, h, w) lies in \p layout (ir/layout.h's definition).
-size_t offsetOf(Layout layout, const nvinfer1::Dims& d, int32_t n, int32_t c, int32_t h, int32_t w)
-{
-    const int64_t C = d.d[1], H = d.d[2], W = d.d[3];
-    if (layout == Layout::kLinear)
-        return static_cast<size_t>(((n * C + c) * H + h) * W + w);
-    const int64_t B = ir::channelBlock(layout);
-    return static_cast<size_t>((((n * (C / B) + c / B) * H + h) * W + w) * B + c % B);
-}
-
-std::vector<float> relayout(const std::vector<float>& values, const nvinfer1::Dims& d, Layout from, Layout to)
-{
-    std::vector<float> out(values.size());
-    for (int32_t n = 0; n < d.d[0]; ++n)
-        for (int32_t c = 0; c < d.d[1]; ++c)
-            for (int32_t h = 0; h < d.d[2]; ++h)
-                for (int32_t w = 0; w < d.d[3]; ++w)
-                    out[offsetOf(to, d, n, c, h, w)] = values[offsetOf(from, d, n, c, h, w)];
-    return out;
-}
-
 //! Runs \p tactic on a Reformat \p from -> \p to of \p values.
 std::vector<float> runReformat(const kernels::Tactic& tactic, const std::vector<float>& values, const nvinfer1::Dims& d, Layout from,
     Layout to)

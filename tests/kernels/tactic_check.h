@@ -49,6 +49,31 @@ inline std::vector<float> randomFloats(size_t n, uint32_t seed, float lo = -1.f,
     return v;
 }
 
+//! Where element (n, c, h, w) of a 4-D tensor lies in \p layout (ir/layout.h's definition, written
+//! out independently of the kernels).
+inline size_t offsetOf(ir::Layout layout, const nvinfer1::Dims& d, int64_t n, int64_t c, int64_t h, int64_t w)
+{
+    const int64_t C = d.d[1], H = d.d[2], W = d.d[3];
+    if (layout == ir::Layout::kLinear)
+        return static_cast<size_t>(((n * C + c) * H + h) * W + w);
+    const int64_t B = ir::channelBlock(layout);
+    return static_cast<size_t>((((n * (C / B) + c / B) * H + h) * W + w) * B + c % B);
+}
+
+//! \p values (dims \p d, laid out in \p from) laid out in \p to.
+inline std::vector<float> relayout(const std::vector<float>& values, const nvinfer1::Dims& d, ir::Layout from, ir::Layout to)
+{
+    if (from == to)
+        return values;
+    std::vector<float> out(values.size(), std::nanf(""));
+    for (int64_t n = 0; n < d.d[0]; ++n)
+        for (int64_t c = 0; c < d.d[1]; ++c)
+            for (int64_t h = 0; h < d.d[2]; ++h)
+                for (int64_t w = 0; w < d.d[3]; ++w)
+                    out[offsetOf(to, d, n, c, h, w)] = values[offsetOf(from, d, n, c, h, w)];
+    return out;
+}
+
 struct TacticCase
 {
     std::unique_ptr<ir::LayerParams> params;

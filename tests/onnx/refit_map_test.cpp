@@ -1,6 +1,7 @@
 // IParser::getRefitMap: which ONNX initializers went verbatim into which network layer and role.
 // Models are written here with the ONNX protobuf classes (libonnx-dev).
 #include "NvOnnxParser.h"
+#include "onnx_test_model.h"
 #include "support/harness.h"
 
 #include "onnx/onnx_pb.h"
@@ -19,75 +20,22 @@ namespace
 
 using kiln::test::CapturingLogger;
 using nvinfer1::WeightsRole;
-using TP = onnx::TensorProto;
 
-template <typename T>
-struct Destroy
+using kiln::onnxtest::intsAttr;
+using kiln::onnxtest::kExplicit;
+using kiln::onnxtest::Model;
+using kiln::onnxtest::Ptr;
+
+//! An initializer of a recognisable pattern: start, start + 0.01, ... (period 17).
+void pattern(Model& m, const std::string& name, const std::vector<int64_t>& dims, float start = 0.1f)
 {
-    void operator()(T* p) const
-    {
-        if (p)
-            p->destroy();
-    }
-};
-template <typename T>
-using Ptr = std::unique_ptr<T, Destroy<T>>;
-
-constexpr uint32_t kExplicit = 1U << static_cast<uint32_t>(nvinfer1::NetworkDefinitionCreationFlag::kEXPLICIT_BATCH);
-
-struct Model
-{
-    onnx::ModelProto proto;
-    Model()
-    {
-        proto.set_ir_version(8);
-        proto.add_opset_import()->set_version(13);
-        proto.mutable_graph()->set_name("g");
-    }
-    onnx::GraphProto& graph() { return *proto.mutable_graph(); }
-    void input(const std::string& name, const std::vector<int64_t>& dims)
-    {
-        auto* t = graph().add_input();
-        t->set_name(name);
-        auto* tt = t->mutable_type()->mutable_tensor_type();
-        tt->set_elem_type(TP::FLOAT);
-        for (int64_t d : dims)
-            tt->mutable_shape()->add_dim()->set_dim_value(d);
-    }
-    void output(const std::string& name) { graph().add_output()->set_name(name); }
-    onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& in,
-        const std::vector<std::string>& out, const std::string& name)
-    {
-        auto* n = graph().add_node();
-        n->set_op_type(op);
-        n->set_name(name);
-        for (const auto& i : in)
-            n->add_input(i);
-        for (const auto& o : out)
-            n->add_output(o);
-        return *n;
-    }
-    void floats(const std::string& name, const std::vector<int64_t>& dims, float start = 0.1f)
-    {
-        TP* t = graph().add_initializer();
-        t->set_name(name);
-        t->set_data_type(TP::FLOAT);
-        int64_t n = 1;
-        for (int64_t d : dims)
-            t->add_dims(d), n *= d;
-        for (int64_t i = 0; i < n; ++i)
-            t->add_float_data(start + 0.01f * static_cast<float>(i % 17));
-    }
-    std::string bytes() const { return proto.SerializeAsString(); }
-};
-
-void ints(onnx::NodeProto& n, const std::string& name, const std::vector<int64_t>& v)
-{
-    auto* a = n.add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::INTS);
-    for (int64_t x : v)
-        a->add_ints(x);
+    int64_t n = 1;
+    for (int64_t d : dims)
+        n *= d;
+    std::vector<float> values(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+        values[static_cast<size_t>(i)] = start + 0.01f * static_cast<float>(i % 17);
+    m.floats(name, dims, values);
 }
 
 struct Entry
@@ -130,15 +78,15 @@ struct Session
 Model convBiasAddModel()
 {
     Model m;
-    m.input("x", {1, 2, 5, 5});
-    m.floats("W", {3, 2, 3, 3});
-    m.floats("B", {3});
-    m.floats("C", {1, 3, 1, 1});
+    m.input("x", onnx::TensorProto::FLOAT, {1, 2, 5, 5});
+    pattern(m, "W", {3, 2, 3, 3});
+    pattern(m, "B", {3});
+    pattern(m, "C", {1, 3, 1, 1});
     for (const char* p : {"gamma", "beta", "mean"})
-        m.floats(p, {3});
-    m.floats("var", {3}, 1.f);
-    m.floats("W2", {3, 3, 1, 1});
-    ints(m.node("Conv", {"x", "W", "B"}, {"c1"}, "conv1"), "pads", {1, 1, 1, 1});
+        pattern(m, p, {3});
+    pattern(m, "var", {3}, 1.f);
+    pattern(m, "W2", {3, 3, 1, 1});
+    intsAttr(m.node("Conv", {"x", "W", "B"}, {"c1"}, "conv1"), "pads", {1, 1, 1, 1});
     m.node("Add", {"c1", "C"}, {"a1"}, "add1");
     m.node("BatchNormalization", {"a1", "gamma", "beta", "mean", "var"}, {"bn"}, "bn1");
     m.node("Relu", {"bn"}, {"r"}, "relu1");
@@ -217,10 +165,10 @@ TEST(OnnxRefitMap, GemmAndMatMulInitializersMapToTheLayersHoldingThem)
     // Gemm(transB=1) multiplies by B^T through the matrix multiply's transpose flag, so the parser
     // passes B itself (a Constant); MatMul's B and Gemm's C likewise.
     Model m;
-    m.input("x", {2, 4});
-    m.floats("Bt", {3, 4});
-    m.floats("Cg", {3});
-    m.floats("M", {3, 5});
+    m.input("x", onnx::TensorProto::FLOAT, {2, 4});
+    pattern(m, "Bt", {3, 4});
+    pattern(m, "Cg", {3});
+    pattern(m, "M", {3, 5});
     auto& g = m.node("Gemm", {"x", "Bt", "Cg"}, {"g"}, "gemm1");
     auto* a = g.add_attribute();
     a->set_name("transB");
