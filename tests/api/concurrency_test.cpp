@@ -6,6 +6,7 @@
 // split differently when calls overlap).
 #include "support/harness.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
@@ -43,7 +44,8 @@ struct SmallCnn
         return Weights{DataType::kFLOAT, weights.back().data(), n};
     }
 
-    explicit SmallCnn(bool dynamic)
+    //! With \p refittable the engine is built with kREFIT; its layers are named conv1, conv2, fc.
+    explicit SmallCnn(bool dynamic, bool refittable = false)
     {
         const char* old = std::getenv("KILN_TACTICS");
         const std::string saved = old ? old : "";
@@ -51,12 +53,16 @@ struct SmallCnn
         ITensor* x = network->addInput("x", DataType::kFLOAT, Dims4{dynamic ? -1 : 2, 3, kSize, kSize});
         IConvolutionLayer* c1 = network->addConvolutionNd(*x, 8, DimsHW{3, 3}, random(8 * 3 * 9, 1), random(8, 2));
         c1->setPaddingNd(DimsHW{1, 1});
+        c1->setName("conv1");
         ITensor* t = network->addActivation(*c1->getOutput(0), ActivationType::kRELU)->getOutput(0);
         IPoolingLayer* pool = network->addPoolingNd(*t, PoolingType::kMAX, DimsHW{2, 2});
         pool->setStrideNd(DimsHW{2, 2});
         t = pool->getOutput(0);
-        t = network->addConvolutionNd(*t, 16, DimsHW{3, 3}, random(16 * 8 * 9, 3), random(16, 4))->getOutput(0);
-        t = network->addFullyConnected(*t, 10, random(10 * 16 * 4 * 4, 5), random(10, 6))->getOutput(0);
+        IConvolutionLayer* c2 = network->addConvolutionNd(*t, 16, DimsHW{3, 3}, random(16 * 8 * 9, 3), random(16, 4));
+        c2->setName("conv2");
+        IFullyConnectedLayer* fc = network->addFullyConnected(*c2->getOutput(0), 10, random(10 * 16 * 4 * 4, 5), random(10, 6));
+        fc->setName("fc");
+        t = fc->getOutput(0);
         ISoftMaxLayer* sm = network->addSoftMax(*t);
         sm->setAxes(1U << 1);
         sm->getOutput(0)->setName("prob");
@@ -69,6 +75,8 @@ struct SmallCnn
             p->setDimensions("x", OptProfileSelector::kMAX, Dims4{4, 3, kSize, kSize});
             config->addOptimizationProfile(p);
         }
+        if (refittable)
+            config->setFlag(BuilderFlag::kREFIT);
         engine.reset(builder->buildEngineWithConfig(*network, *config));
         if (old)
             setenv("KILN_TACTICS", saved.c_str(), 1);
@@ -201,6 +209,67 @@ TEST(Concurrency, ContextsComeAndGoWhileOthersRun)
         th.join();
     for (int t = 0; t < kThreads; ++t)
         EXPECT_EQ(bad[static_cast<size_t>(t)], 0) << "thread " << t;
+}
+
+// Refit while other threads execute: refit waits for running executions and they for it, so every
+// result is exactly the engine's output before or after a refit, never a mix (and, under
+// ThreadSanitizer, no race between the weights refit writes and the kernels that read them).
+TEST(Concurrency, RefitWhileContextsRun)
+{
+    SmallCnn net(false, true);
+    ASSERT_NE(net.engine, nullptr) << net.logger.errors();
+    const std::vector<Work> work = makeWork(false);
+    UniquePtr<IExecutionContext> ref(net.engine->createExecutionContext());
+    const std::vector<float> first = net.run(*ref, work[0].x, work[0].batch);
+    UniquePtr<IRefitter> refitter(createInferRefitter(*net.engine, net.logger));
+    ASSERT_NE(refitter, nullptr) << net.logger.errors();
+    std::vector<std::vector<float>> values;
+    // Weights of one of two generations for every layer, then refit.
+    auto refitTo = [&](uint32_t generation) {
+        const struct
+        {
+            const char* layer;
+            WeightsRole role;
+            int64_t count;
+        } slots[] = {{"conv1", WeightsRole::kKERNEL, 8 * 3 * 9}, {"conv1", WeightsRole::kBIAS, 8}, {"conv2", WeightsRole::kKERNEL, 16 * 8 * 9},
+            {"conv2", WeightsRole::kBIAS, 16}, {"fc", WeightsRole::kKERNEL, 10 * 16 * 4 * 4}, {"fc", WeightsRole::kBIAS, 10}};
+        uint32_t seed = 1;
+        for (const auto& s : slots)
+        {
+            kiln::test::Rng rng(generation == 0 ? seed : seed + 100);
+            values.push_back(kiln::test::randomFloats(s.count, rng, -0.3f, 0.3f));
+            ASSERT_TRUE(refitter->setWeights(s.layer, s.role, Weights{DataType::kFLOAT, values.back().data(), s.count}));
+            ++seed;
+        }
+        ASSERT_TRUE(refitter->refitCudaEngine()) << net.logger.errors();
+    };
+    refitTo(1);
+    const std::vector<float> second = net.run(*ref, work[0].x, work[0].batch);
+    refitTo(0);
+    ASSERT_EQ(net.run(*ref, work[0].x, work[0].batch), first) << "refit back to the build's weights differs";
+    ASSERT_NE(first, second);
+
+    std::atomic<bool> stop{false};
+    std::vector<int> mixed(kThreads, 0), runs(kThreads, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            UniquePtr<IExecutionContext> ctx(net.engine->createExecutionContext());
+            while (!stop.load() || runs[static_cast<size_t>(t)] < 3)
+            {
+                const std::vector<float> y = net.run(*ctx, work[0].x, work[0].batch);
+                ++runs[static_cast<size_t>(t)];
+                if (y != first && y != second)
+                    ++mixed[static_cast<size_t>(t)];
+            }
+        });
+    for (int i = 0; i < 8; ++i)
+        refitTo(static_cast<uint32_t>(1 - i % 2));
+    stop = true;
+    for (auto& th : threads)
+        th.join();
+    for (int t = 0; t < kThreads; ++t)
+        EXPECT_EQ(mixed[static_cast<size_t>(t)], 0) << "thread " << t << " saw a result of neither weight set";
 }
 
 } // namespace

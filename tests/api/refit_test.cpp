@@ -1,15 +1,14 @@
 // IRefitter (TRT_API.md §7.1, guide 2.7): for every fusion the optimizer performs, an engine built
 // with kREFIT and refit with new weights equals a fresh build with those weights (same tactics,
 // same outputs); getMissing names the partners of a partly set fused group; misuse returns false
-// with an error; refit waits for running executions; only refittable engines keep the network.
+// with an error; only refittable engines keep the network. (Refit during execution:
+// tests/api/concurrency_test.cpp, which also runs under ThreadSanitizer.)
 #include "support/harness.h"
 
-#include <atomic>
 #include <cstring>
 #include <functional>
 #include <map>
 #include <set>
-#include <thread>
 
 using namespace nvinfer1;
 using kiln::test::CapturingLogger;
@@ -410,58 +409,6 @@ TEST(Refit, RefittableEnginesHaveOneProfile)
     UniquePtr<ICudaEngine> e(b->buildEngineWithConfig(*n, *cfg));
     EXPECT_EQ(e, nullptr);
     EXPECT_TRUE(logger.hasError("only one optimization profile")) << logger.errors();
-}
-
-TEST(Refit, RefitWaitsForRunningExecutions)
-{
-    // One thread executes over and over while refits alternate between two weight sets: every
-    // result is exactly one of the two engines' results, never a mix.
-    const FusionCase c = fusionCases()[0];
-    CapturingLogger logger;
-    UniquePtr<IBuilder> b(createInferBuilder(logger));
-    UniquePtr<IBuilderConfig> cfg(b->createBuilderConfig());
-    UniquePtr<ITimingCache> cache(cfg->createTimingCache(nullptr, 0));
-    WeightsStore first(1), second(2);
-    Built e = build(logger, c.define, first, true, cache.get());
-    Built other = build(logger, c.define, second, false, cache.get()); // draws the second weights
-    ASSERT_TRUE(e.engine && other.engine);
-    Rng rng(9);
-    const HostTensor x = kiln::test::randomTensor({1, 8, 6, 6}, rng);
-    const std::vector<float> a = run(*e.engine, x);
-    UniquePtr<IRefitter> r(createInferRefitter(*e.engine, logger));
-    auto setAll = [&](WeightsStore& w) {
-        for (const auto& [key, v] : w.all())
-            ASSERT_TRUE(r->setWeights(key.first.c_str(), key.second, Weights{DataType::kFLOAT, v.data(), static_cast<int64_t>(v.size())}));
-        ASSERT_TRUE(r->refitCudaEngine()) << logger.errors();
-    };
-    setAll(second);
-    const std::vector<float> bOut = run(*e.engine, x);
-    ASSERT_NE(a, bOut);
-    std::atomic<bool> stop{false};
-    std::atomic<int> runs{0}, mixed{0};
-    std::thread runner([&] {
-        UniquePtr<IExecutionContext> ctx(e.engine->createExecutionContext());
-        const int32_t in = e.engine->getBindingIndex("x");
-        const int32_t out = e.engine->getBindingIndex("y");
-        ctx->setBindingDimensions(in, x.apiDims());
-        std::vector<float> y(a.size());
-        std::vector<void*> bindings(2);
-        bindings[static_cast<size_t>(in)] = const_cast<void*>(x.data());
-        bindings[static_cast<size_t>(out)] = y.data();
-        while (!stop.load() || runs.load() < 4)
-        {
-            ctx->executeV2(bindings.data());
-            if (y != a && y != bOut)
-                ++mixed;
-            ++runs;
-        }
-    });
-    for (int i = 0; i < 6; ++i)
-        setAll(i % 2 ? second : first);
-    stop = true;
-    runner.join();
-    EXPECT_EQ(mixed.load(), 0);
-    EXPECT_GE(runs.load(), 4);
 }
 
 } // namespace
