@@ -268,7 +268,7 @@ public:
         const std::vector<ir::TensorDesc>& outs, uint64_t workspace, double bestSoFar, bool& stoppedEarly)
     {
         stoppedEarly = false;
-        fillBuffers(ins, outs, workspace);
+        KILN_RETURN_IF_ERROR(fillBuffers(ins, outs, workspace));
         auto prepared = tactic.prepare(params, mAllocator);
         if (!prepared)
             return prepared.status();
@@ -280,12 +280,12 @@ public:
         a.pool = &backends::cpu::ThreadPool::global();
         a.prepared = prepared.value().get();
         a.bound = bound.value().get();
-        a.workspace = workspace ? mWorkspace.data() : nullptr;
+        a.workspace = workspace ? mWorkspace->data() : nullptr;
         a.workspaceSize = workspace;
         for (size_t i = 0; i < ins.size(); ++i)
-            a.inputs.push_back({ins[i].dims.nbDims < 0 ? nullptr : mInputs[i].data(), ins[i].type, ins[i].dims});
+            a.inputs.push_back({ins[i].dims.nbDims < 0 ? nullptr : mInputs[i]->data(), ins[i].type, ins[i].dims});
         for (size_t o = 0; o < outs.size(); ++o)
-            a.outputs.push_back({mOutputs[o].data(), outs[o].type, outs[o].dims});
+            a.outputs.push_back({mOutputs[o]->data(), outs[o].type, outs[o].dims});
         backends::Timer warmUp;
         KILN_RETURN_IF_ERROR(tactic.run(a));
         ++mStats.tacticRuns;
@@ -308,7 +308,25 @@ public:
     }
 
 private:
-    void fillBuffers(const std::vector<ir::TensorDesc>& ins, const std::vector<ir::TensorDesc>& outs, uint64_t workspace)
+    using Buffer = std::unique_ptr<plan::WeightsBlock>;
+
+    //! \p buffer holding at least \p bytes (zeroed when new), from the builder's allocator.
+    Status reserve(Buffer& buffer, uint64_t bytes)
+    {
+        if (buffer && buffer->size() >= bytes)
+            return Status::ok();
+        buffer.reset();
+        buffer = std::make_unique<plan::WeightsBlock>(mAllocator, bytes);
+        if (!buffer->ok())
+        {
+            buffer.reset();
+            return allocationFailed("timing tactics: the allocator could not provide " + std::to_string(bytes) + " bytes");
+        }
+        return Status::ok();
+    }
+
+    //! Seeded random inputs, outputs and workspace, in memory from the builder's allocator.
+    Status fillBuffers(const std::vector<ir::TensorDesc>& ins, const std::vector<ir::TensorDesc>& outs, uint64_t workspace)
     {
         std::mt19937 rng(12345);
         std::uniform_real_distribution<float> dist(-1.f, 1.f);
@@ -317,22 +335,26 @@ private:
         {
             if (ins[i].dims.nbDims < 0)
                 continue;
-            mInputs[i].resize(static_cast<size_t>(volume(ins[i].dims)));
-            for (float& v : mInputs[i])
-                v = dist(rng);
+            const auto n = static_cast<uint64_t>(volume(ins[i].dims));
+            KILN_RETURN_IF_ERROR(reserve(mInputs[i], std::max<uint64_t>(n, 1) * sizeof(float)));
+            auto* v = reinterpret_cast<float*>(mInputs[i]->data());
+            for (uint64_t k = 0; k < n; ++k)
+                v[k] = dist(rng);
         }
         mOutputs.resize(outs.size());
         for (size_t o = 0; o < outs.size(); ++o)
-            mOutputs[o].assign(static_cast<size_t>(volume(outs[o].dims)), 0.f);
-        mWorkspace.assign(static_cast<size_t>(workspace), 0);
+            KILN_RETURN_IF_ERROR(reserve(mOutputs[o], std::max<uint64_t>(static_cast<uint64_t>(volume(outs[o].dims)), 1) * sizeof(float)));
+        if (workspace)
+            KILN_RETURN_IF_ERROR(reserve(mWorkspace, workspace));
+        return Status::ok();
     }
 
     int32_t mMinIterations;
     int32_t mAvgIterations;
     const backends::Allocator& mAllocator;
     SelectionStats& mStats;
-    std::vector<std::vector<float>> mInputs, mOutputs;
-    std::vector<uint8_t> mWorkspace;
+    std::vector<Buffer> mInputs, mOutputs;
+    Buffer mWorkspace;
 };
 
 //! KILN_TACTICS=<part>[,<part>...]: for a layer kind with at least one tactic whose name contains
