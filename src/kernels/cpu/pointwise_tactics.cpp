@@ -2,6 +2,7 @@
 #include "kernels/cpu/depthwise_conv.h"
 #include "kernels/cpu/elementwise_vector.h"
 #include "kernels/cpu/families.h"
+#include "kernels/cpu/pointwise_chain_vector.h"
 #include "kernels/cpu/pooling_direct.h"
 #include "kernels/cpu/reformat_parallel.h"
 #include "kernels/cpu/scale_vector.h"
@@ -19,6 +20,7 @@ void registerPointwiseTactics(TacticRegistrar& registrar)
     registrar.add(makeScaleVectorAvx2());
     registrar.add(makeSoftMaxVectorAvx2());
     registrar.add(makeReformatParallel());
+    registrar.add(makePointwiseChainVectorAvx2());
 }
 
 } // namespace kiln::kernels::cpu

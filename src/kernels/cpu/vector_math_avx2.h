@@ -1,5 +1,5 @@
 // AVX2 + FMA helpers shared by the memory-bound tactics (depthwise, pooling, element-wise,
-// activation, scale, softmax). Include ONLY from *_avx2.cpp files: everything here is compiled with
+// activation, scale, softmax, point-wise chains). Include ONLY from *_avx2.cpp files: everything here is compiled with
 // -mavx2 -mfma and must only run after the tactic's requiredCpuFeatures() check.
 //
 // Accuracy (float inputs, against std::exp / std::tanh):
@@ -8,6 +8,8 @@
 //   sigmoid256  1 / (1 + exp(-x)) with an exact division: within a few ulp, 0 and 1 at the ends.
 //   tanh256     odd minimax polynomial for |x| < 0.625 (relative error ~1 ulp near 0), else
 //               1 - 2 / (exp(2|x|) + 1) with the sign restored; saturates to ±1.
+//   erf256      Maclaurin series for |x| < 0.5 (relative error ~1e-7), else Abramowitz-Stegun
+//               7.1.26 (absolute error below 2e-7 against std::erf); ±1 for large |x|.
 //
 // Row helpers:
 //   activateRow(act, alpha, beta, y, n)   y[i] = Epilogue::applyActivation(act, y[i], alpha, beta),
@@ -85,6 +87,37 @@ inline __m256 tanh256(__m256 x)
     const __m256 large = _mm256_sub_ps(one, _mm256_div_ps(_mm256_set1_ps(2.f), _mm256_add_ps(e, one)));
     const __m256 isSmall = _mm256_cmp_ps(ax, _mm256_set1_ps(0.625f), _CMP_LT_OQ);
     const __m256 r = _mm256_blendv_ps(_mm256_or_ps(large, sign), small, isSmall);
+    const __m256 nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
+    return _mm256_blendv_ps(r, x, nan);
+}
+
+inline __m256 erf256(__m256 x)
+{
+    const __m256 signMask = _mm256_set1_ps(-0.f);
+    const __m256 ax = _mm256_andnot_ps(signMask, x);
+    const __m256 sign = _mm256_and_ps(signMask, x);
+    // |x| < 0.5: the Maclaurin series x·(2/sqrt(pi))·(1 - z/3 + z²/10 - z³/42 + z⁴/216 - z⁵/1320),
+    // z = x² (the next term is below 2e-8 there).
+    const __m256 z = _mm256_mul_ps(x, x);
+    __m256 s = _mm256_set1_ps(-8.548327e-4f);
+    s = _mm256_fmadd_ps(s, z, _mm256_set1_ps(5.2239776e-3f));
+    s = _mm256_fmadd_ps(s, z, _mm256_set1_ps(-2.6866170e-2f));
+    s = _mm256_fmadd_ps(s, z, _mm256_set1_ps(1.1283792e-1f));
+    s = _mm256_fmadd_ps(s, z, _mm256_set1_ps(-3.7612639e-1f));
+    s = _mm256_fmadd_ps(s, z, _mm256_set1_ps(1.1283792f));
+    const __m256 small = _mm256_mul_ps(s, x);
+    // Otherwise 1 - t·P(t)·e^(-x²), t = 1 / (1 + 0.3275911|x|) (Abramowitz-Stegun 7.1.26,
+    // absolute error below 1.5e-7), with the sign restored; e^(-x²) underflows to 0 for large |x|.
+    const __m256 one = _mm256_set1_ps(1.f);
+    const __m256 t = _mm256_div_ps(one, _mm256_fmadd_ps(_mm256_set1_ps(0.3275911f), ax, one));
+    __m256 p = _mm256_set1_ps(1.061405429f);
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(-1.453152027f));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.421413741f));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(-0.284496736f));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(0.254829592f));
+    const __m256 e = exp256(_mm256_sub_ps(_mm256_setzero_ps(), z));
+    const __m256 large = _mm256_or_ps(_mm256_fnmadd_ps(_mm256_mul_ps(p, t), e, one), sign);
+    const __m256 r = _mm256_blendv_ps(large, small, _mm256_cmp_ps(ax, _mm256_set1_ps(0.5f), _CMP_LT_OQ));
     const __m256 nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
     return _mm256_blendv_ps(r, x, nan);
 }
