@@ -114,7 +114,7 @@ nvinfer1::DataType EngineImpl::getBindingDataType(int32_t bindingIndex) const no
 
 nvinfer1::IHostMemory* EngineImpl::serialize() const noexcept
 {
-    std::shared_lock<std::shared_mutex> reading(mEngine->lock()); // not while a refit writes
+    std::shared_lock<runtime::EngineLock> reading(mEngine->lock()); // not while a refit writes
     return new HostMemory(serialize::writeEngine(mEngine->plan()));
 }
 

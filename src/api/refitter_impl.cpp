@@ -43,7 +43,7 @@ RefitterImpl::RefitterImpl(EngineImpl& engine, const Reporter& reporter)
     : mEngine(engine)
     , mReporter(reporter)
 {
-    std::shared_lock<std::shared_mutex> reading(engine.engine().lock());
+    std::shared_lock<runtime::EngineLock> reading(engine.engine().lock());
     const plan::EnginePlan& plan = engine.engine().plan();
     const std::vector<builder::RefitSlot> slots = builder::refittableSlots(*plan.refit->network);
     const std::vector<int32_t> groups = builder::refitGroups(plan, slots);
@@ -165,7 +165,7 @@ Status RefitterImpl::refit()
     runtime::Engine& engine = *mEngine.shared();
     builder::RefitResult result;
     {
-        std::shared_lock<std::shared_mutex> reading(engine.lock());
+        std::shared_lock<runtime::EngineLock> reading(engine.lock());
         auto computed = builder::computeRefit(engine.plan(), weights, engine.allocator(), mReporter);
         if (!computed)
             return computed.status();

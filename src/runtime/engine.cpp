@@ -132,9 +132,39 @@ std::vector<ir::WeightsRef*> weightsSlots(ir::LayerParams& params)
 
 } // namespace
 
+void EngineLock::lock_shared()
+{
+    std::unique_lock<std::mutex> guard(mMutex);
+    mChanged.wait(guard, [&] { return !mWriter && mWritersWaiting == 0; });
+    ++mReaders;
+}
+
+void EngineLock::unlock_shared()
+{
+    std::lock_guard<std::mutex> guard(mMutex);
+    if (--mReaders == 0)
+        mChanged.notify_all();
+}
+
+void EngineLock::lock()
+{
+    std::unique_lock<std::mutex> guard(mMutex);
+    ++mWritersWaiting;
+    mChanged.wait(guard, [&] { return !mWriter && mReaders == 0; });
+    --mWritersWaiting;
+    mWriter = true;
+}
+
+void EngineLock::unlock()
+{
+    std::lock_guard<std::mutex> guard(mMutex);
+    mWriter = false;
+    mChanged.notify_all();
+}
+
 Status Engine::refit(const std::vector<WeightsUpdate>& updates, std::shared_ptr<plan::RefitRecipe> recipe)
 {
-    std::unique_lock<std::shared_mutex> exclusive(mLock);
+    std::unique_lock<EngineLock> exclusive(mLock);
     const uint8_t* blockBegin = mPlan->weights ? mPlan->weights->data() : nullptr;
     const uint8_t* blockEnd = blockBegin ? blockBegin + mPlan->weights->size() : nullptr;
     // Check everything, and pack the new weights from copies of the layers' parameters that point
@@ -411,7 +441,7 @@ Status ExecutionContext::enqueue(void* const* ioBuffers, int32_t batch, backends
     if (!ioBuffers && !plan.io.empty())
         return invalidArgument("the bindings array is null");
     // Refit waits for this execution to end and this execution for a refit in progress.
-    std::shared_lock<std::shared_mutex> executing(mEngine->lock());
+    std::shared_lock<EngineLock> executing(mEngine->lock());
     if (mBoundGeneration != mEngine->generation())
         mBoundValid = false;
     if (batch > 0)

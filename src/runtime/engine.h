@@ -7,6 +7,7 @@
 #include "serialize/engine_plan.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -17,6 +18,25 @@ namespace kiln::runtime
 {
 
 using plan::WeightsUpdate;
+
+//! A readers-writer lock that prefers the writer: once refit asks for it, new executions wait until
+//! the refit is done, so a stream of executions cannot starve a refit (std::shared_mutex may let
+//! readers overtake a waiting writer forever). Usable with std::shared_lock and std::unique_lock.
+class EngineLock
+{
+public:
+    void lock_shared();
+    void unlock_shared();
+    void lock();
+    void unlock();
+
+private:
+    std::mutex mMutex;
+    std::condition_variable mChanged;
+    int32_t mReaders{0};
+    int32_t mWritersWaiting{0};
+    bool mWriter{false};
+};
 
 //! A plan plus the tactics resolved for its layers. Shared by its contexts; execution never
 //! mutates it. Only refit() changes it, never while a context executes: execution holds the
@@ -40,7 +60,7 @@ public:
 
     //! Held shared while a context executes (and while the engine is serialized), exclusively by
     //! refit().
-    std::shared_mutex& lock() const { return mLock; }
+    EngineLock& lock() const { return mLock; }
     //! Changes with every refit: contexts bound before must bind their tactics again.
     uint64_t generation() const { return mGeneration.load(std::memory_order_acquire); }
 
@@ -56,7 +76,7 @@ private:
     Status prepareLayer(size_t layer, const ir::LayerParams& params,
         std::vector<std::shared_ptr<const kernels::TacticState>>& perProfile) const;
 
-    mutable std::shared_mutex mLock;
+    mutable EngineLock mLock;
     std::atomic<uint64_t> mGeneration{0};
     std::unique_ptr<plan::EnginePlan> mPlan;
     std::vector<std::vector<const kernels::Tactic*>> mTactics;                       //!< [profile][layer]
