@@ -52,7 +52,10 @@ public:
         static_assert(std::is_enum<E>::value, "visitEnum takes an enum");
         int32_t v = static_cast<int32_t>(value);
         visit(name, v);
-        value = static_cast<E>(v);
+        // Only a visitor that sets fields changes v: readers (writers of engine files, printers,
+        // hashers) must not store into parameters that running contexts read at the same time.
+        if (v != static_cast<int32_t>(value))
+            value = static_cast<E>(v);
     }
 };
 

@@ -34,7 +34,8 @@ public:
     {
         auto bits = static_cast<int32_t>(axes);
         v.visit("axes", bits);
-        axes = static_cast<uint32_t>(bits);
+        if (static_cast<uint32_t>(bits) != axes) // readers must not store (see FieldVisitor::visitEnum)
+            axes = static_cast<uint32_t>(bits);
         v.visit("epsilon", epsilon);
         v.visit("nbGroups", nbGroups);
         v.visit("channelAxis", channelAxis);

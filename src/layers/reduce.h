@@ -25,7 +25,8 @@ public:
         v.visitEnum("operation", operation);
         auto bits = static_cast<int32_t>(axes);
         v.visit("axes", bits);
-        axes = static_cast<uint32_t>(bits);
+        if (static_cast<uint32_t>(bits) != axes) // readers must not store (see FieldVisitor::visitEnum)
+            axes = static_cast<uint32_t>(bits);
         v.visit("keepDimensions", keepDimensions);
     }
     Status inferShapes(ir::ShapeContext& ctx) const override;

@@ -20,7 +20,8 @@ public:
     {
         auto bits = static_cast<int32_t>(axes);
         v.visit("axes", bits);
-        axes = static_cast<uint32_t>(bits);
+        if (static_cast<uint32_t>(bits) != axes) // readers must not store (see FieldVisitor::visitEnum)
+            axes = static_cast<uint32_t>(bits);
     }
     Status inferShapes(ir::ShapeContext& ctx) const override;
     Status addBatchAxis() override;

@@ -28,7 +28,8 @@ public:
         v.visit("k", k);
         auto bits = static_cast<int32_t>(axes);
         v.visit("axes", bits);
-        axes = static_cast<uint32_t>(bits);
+        if (static_cast<uint32_t>(bits) != axes) // readers must not store (see FieldVisitor::visitEnum)
+            axes = static_cast<uint32_t>(bits);
     }
     int32_t nbOutputs() const override { return 2; }
     Status inferShapes(ir::ShapeContext& ctx) const override;
